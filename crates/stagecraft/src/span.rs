@@ -70,8 +70,8 @@ mod tests {
         let idx = LineIndex::new("FROM a\nRUN é x\n");
         assert_eq!(idx.position(0), Position { line: 1, column: 1 });
         assert_eq!(idx.position(7), Position { line: 2, column: 1 });
-        // 'x' is after a two-byte character: byte 13, character column 7.
-        assert_eq!(idx.position(13), Position { line: 2, column: 7 });
+        // 'x' is after a two-byte character: byte 14, character column 7.
+        assert_eq!(idx.position(14), Position { line: 2, column: 7 });
         assert_eq!(idx.position(999), Position { line: 3, column: 1 });
     }
 }
