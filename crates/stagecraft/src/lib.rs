@@ -9,3 +9,4 @@ pub mod dockerfile;
 pub mod expand;
 pub mod parse;
 pub mod span;
+pub mod vfs;
