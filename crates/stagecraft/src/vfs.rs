@@ -313,6 +313,29 @@ impl Fs {
     }
 }
 
+impl Fs {
+    /// Puts the subtree at `path` back as it is in `before`, recording nothing in the open
+    /// layer: what a RUN mount (cache, bind, secret, tmpfs) covered leaves no trace in the
+    /// image. A mount point that did not exist stays behind as an empty directory, as in BuildKit.
+    pub fn restore(&mut self, path: &str, before: &Fs) {
+        let path = normalize(path);
+        let now: Vec<String> = self.subtree(&path).map(|(p, _)| p.to_string()).collect();
+        for p in now {
+            self.nodes.remove(&p);
+            self.written.remove(&p);
+        }
+        let mut any = false;
+        for (p, node) in before.subtree(&path) {
+            self.nodes.insert(p.to_string(), node.clone());
+            self.removed.remove(p);
+            any = true;
+        }
+        if !any {
+            self.mkdir_all(&path, 0o755, (0, 0));
+        }
+    }
+}
+
 /// Keys strictly below `dir` sort between `dir/` and `dir0` ('0' follows '/').
 fn child_range(dir: &str) -> (String, String) {
     if dir == "/" {

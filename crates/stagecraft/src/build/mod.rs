@@ -1,0 +1,281 @@
+//! Builds the planned stages instruction by instruction on the layered `vfs`, as BuildKit
+//! would: each stage in isolation, in dependency order, only the stages the target needs.
+//! Each filesystem-changing instruction closes a layer; every instruction leaves a snapshot.
+
+mod base;
+mod config;
+mod copy;
+mod run;
+mod users;
+
+use std::collections::BTreeMap;
+
+use crate::args::{ArgScope, StageScope};
+use crate::context::BuildContext;
+use crate::diagnostics::Diagnostics;
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind};
+use crate::expand::Lookup;
+use crate::image::ImageConfig;
+use crate::plan::{Base, Plan};
+use crate::vfs::Fs;
+
+pub use base::BaseInfo;
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions<'a> {
+    pub build_args: &'a BTreeMap<String, String>,
+    /// A source missing from the context is an error (as in `docker build`) rather than a
+    /// placeholder with a warning.
+    pub strict: bool,
+}
+
+/// One layer of a stage's image: the base image, or what one instruction added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerRecord {
+    pub id: u32,
+    /// The stage whose instruction made the layer.
+    pub stage: usize,
+    /// Index into `Dockerfile::instructions` (the FROM line for a base layer).
+    pub instruction: usize,
+    /// The instruction as one line of text.
+    pub text: String,
+    pub size_bytes: u64,
+    pub compressed_bytes: u64,
+    pub is_base: bool,
+    /// Paths this layer wrote, and paths it deleted from layers below.
+    pub written: Vec<String>,
+    pub whiteouts: Vec<String>,
+}
+
+/// The state after one instruction, for stepping through a build.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub instruction: usize,
+    pub fs: Fs,
+    pub summary: String,
+}
+
+/// A built stage.
+#[derive(Clone, Debug)]
+pub struct StageResult {
+    pub index: usize,
+    pub fs: Fs,
+    pub config: ImageConfig,
+    pub layers: Vec<LayerRecord>,
+    pub base: BaseInfo,
+    /// ARGs declared by the stage (stages built FROM it inherit them).
+    pub args: ArgScope,
+    pub steps: Vec<Step>,
+    /// An instruction failed; the stage stopped there.
+    pub failed: bool,
+    /// Some RUN did something the simulator has no model for: file contents may differ.
+    pub uncertain: bool,
+    /// ONBUILD triggers to run in stages built FROM this one.
+    pub onbuild: Vec<Instruction>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOutput {
+    /// Indexed by stage; `None` for stages the target does not need.
+    pub stages: Vec<Option<StageResult>>,
+}
+
+/// Everything one build shares while it runs.
+pub(crate) struct Ctx<'a> {
+    pub dockerfile: &'a Dockerfile,
+    pub plan: &'a Plan,
+    pub context: &'a BuildContext,
+    pub options: &'a BuildOptions<'a>,
+    pub diags: &'a mut Diagnostics,
+    pub next_layer: u32,
+}
+
+impl Ctx<'_> {
+    pub fn escape(&self) -> char {
+        self.dockerfile.directives.escape
+    }
+    pub fn line_of(&self, ins: &Instruction) -> usize {
+        self.diags.line_index().line(ins.span.start)
+    }
+    /// The instruction as one line: continuations joined, heredoc bodies left out.
+    pub fn one_line(&self, ins: &Instruction) -> String {
+        one_line(self.diags.line_index().text(), ins, self.escape())
+    }
+    pub fn new_layer_id(&mut self) -> u32 {
+        self.next_layer += 1;
+        self.next_layer
+    }
+}
+
+pub fn one_line(source: &str, ins: &Instruction, escape: char) -> String {
+    let text = source.get(ins.span.start..ins.span.end).unwrap_or("");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if i > 0 && line.trim_start().starts_with('#') {
+            continue;
+        }
+        // The logical line ends at the first line without a continuation; heredoc bodies follow it.
+        let (piece, continues) = match line.strip_suffix(escape) {
+            Some(p) => (p, true),
+            None => (line, false),
+        };
+        let piece = piece.trim();
+        if !out.is_empty() && !piece.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(piece);
+        if !continues {
+            break;
+        }
+    }
+    out
+}
+
+/// The stage's variables for expansion: ENV wins over ARG.
+pub(crate) struct StageVars<'a> {
+    pub env: &'a [(String, String)],
+    pub args: &'a ArgScope,
+}
+
+impl Lookup for StageVars<'_> {
+    fn lookup(&self, name: &str) -> Option<&str> {
+        self.env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).or_else(|| self.args.get(name))
+    }
+}
+
+/// A stage while it is being built.
+pub(crate) struct StageState {
+    pub index: usize,
+    pub fs: Fs,
+    pub config: ImageConfig,
+    pub scope_args: ArgScope,
+    pub layers: Vec<LayerRecord>,
+    pub base: BaseInfo,
+    pub steps: Vec<Step>,
+    pub failed: bool,
+    pub uncertain: bool,
+    pub onbuild: Vec<Instruction>,
+    /// CMD came from the base image, so an ENTRYPOINT in this stage resets it.
+    pub cmd_inherited: bool,
+}
+
+impl StageState {
+    pub fn vars(&self) -> StageVars<'_> {
+        StageVars { env: &self.config.env, args: &self.scope_args }
+    }
+}
+
+pub fn build(
+    dockerfile: &Dockerfile,
+    plan: &Plan,
+    context: &BuildContext,
+    options: &BuildOptions<'_>,
+    diags: &mut Diagnostics,
+) -> BuildOutput {
+    let mut ctx = Ctx { dockerfile, plan, context, options, diags, next_layer: 0 };
+    let mut output = BuildOutput { stages: vec![None; plan.stages.len()] };
+    for &index in &plan.order {
+        let result = build_stage(&mut ctx, index, &output);
+        output.stages[index] = Some(result);
+    }
+    output
+}
+
+fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResult {
+    let stage = &ctx.plan.stages[index];
+    let mut state = base::initial_state(ctx, stage, done);
+    let globals = &ctx.plan.global_args;
+    let build_args = ctx.options.build_args;
+
+    // Triggers of a parent stage run first, as if written right after FROM.
+    let triggers = std::mem::take(&mut state.onbuild);
+    let mut instructions: Vec<(usize, &Instruction)> = Vec::new();
+    if matches!(stage.base, Base::Stage(_)) {
+        for t in &triggers {
+            instructions.push((stage.from_instruction, t));
+        }
+    }
+    for i in stage.body.clone() {
+        instructions.push((i, &ctx.dockerfile.instructions[i]));
+    }
+    let mut scope = StageScope::inheriting(globals, build_args, std::mem::take(&mut state.scope_args));
+    for (i, ins) in instructions {
+        if state.failed {
+            break;
+        }
+        state.scope_args = scope.args.clone();
+        dispatch(ctx, &mut state, &mut scope, i, ins, done);
+        scope.args = state.scope_args.clone();
+    }
+    state.scope_args = scope.args;
+    StageResult {
+        index,
+        fs: state.fs,
+        config: state.config,
+        layers: state.layers,
+        base: state.base,
+        args: state.scope_args,
+        steps: state.steps,
+        failed: state.failed,
+        uncertain: state.uncertain,
+        onbuild: state.onbuild,
+    }
+}
+
+fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_>, i: usize, ins: &Instruction, done: &BuildOutput) {
+    let changes_files = matches!(
+        ins.kind,
+        InstructionKind::Run { .. } | InstructionKind::Copy(_) | InstructionKind::Add(_) | InstructionKind::Workdir(_)
+    );
+    let layer = if changes_files { ctx.new_layer_id() } else { state.fs.current_layer() };
+    if changes_files {
+        state.fs.open_layer(layer);
+    }
+    let summary = match &ins.kind {
+        InstructionKind::Arg(decls) => {
+            let escape = ctx.escape();
+            for decl in decls {
+                let value = {
+                    let vars = state.vars();
+                    scope.value_for(decl, &vars, escape, ctx.diags)
+                };
+                scope.declare(&decl.name.value, value.clone());
+                state.scope_args.set(&decl.name.value, value);
+            }
+            String::new()
+        }
+        InstructionKind::Run { command, heredocs } => run::run(ctx, state, ins, command, heredocs, done),
+        InstructionKind::Copy(args) => copy::copy(ctx, state, ins, args, false, done),
+        InstructionKind::Add(args) => copy::copy(ctx, state, ins, args, true, done),
+        InstructionKind::Onbuild(trigger) => {
+            state.config.onbuild.push(ctx.one_line(trigger));
+            state.onbuild.push((**trigger).clone());
+            String::new()
+        }
+        _ => config::apply(ctx, state, ins),
+    };
+    if changes_files {
+        let diff = state.fs.close_layer();
+        let keep = !matches!(ins.kind, InstructionKind::Workdir(_)) || !diff.written.is_empty();
+        if keep {
+            let compressed = diff
+                .written
+                .iter()
+                .filter_map(|p| state.fs.get(p).map(|n| crate::sizes::compressed_estimate(p, n.size())))
+                .sum();
+            state.layers.push(LayerRecord {
+                id: layer,
+                stage: state.index,
+                instruction: i,
+                text: ctx.one_line(ins),
+                size_bytes: diff.size_bytes,
+                compressed_bytes: compressed,
+                is_base: false,
+                written: diff.written,
+                whiteouts: diff.whiteouts,
+            });
+        }
+    }
+    state.steps.push(Step { instruction: i, fs: state.fs.clone(), summary });
+}
