@@ -4,6 +4,9 @@
 //!
 //! The structure follows lex.go (a char scanner, `processStopOn`, `processDollar`, ...) so the
 //! two can be compared rule by rule; its quirks are kept on purpose and called out below.
+//! Not modelled: BuildKit on Windows, where variable names are case-insensitive (we
+//! simulate Linux builds), and lex.go's RawQuotes/SkipUnsetEnv modes, which Dockerfile
+//! instructions do not use for these words.
 
 mod pattern;
 
@@ -370,5 +373,166 @@ impl<'a> Lexer<'a> {
             self.unset.push(name.to_owned());
         }
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// `expected` is the word, or `Err(fragment)` for an error whose message contains it.
+    fn check(input: &str, env: &[(&str, &str)], escape: char, expected: Result<&str, &str>) {
+        match (expand_word(input, &vars(env), escape), expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got.value, want, "{input:?}"),
+            (Err(got), Err(want)) => assert!(got.message.contains(want), "{input:?}: {got:?} lacks {want:?}"),
+            (got, want) => panic!("{input:?}: expected {want:?}, got {got:?}"),
+        }
+    }
+
+    fn check_unset(input: &str, env: &[(&str, &str)], expected: &[&str]) {
+        let got = expand_word(input, &vars(env), '\\').map(|e| e.unset);
+        assert_eq!(got, Ok(expected.iter().map(|s| s.to_string()).collect()), "{input:?}");
+    }
+
+    fn check_words(input: &str, env: &[(&str, &str)], escape: char, expected: &[&str]) {
+        let got = expand_words(input, &vars(env), escape).map(|e| e.value);
+        assert_eq!(got, Ok(expected.iter().map(|s| s.to_string()).collect()), "{input:?}");
+    }
+
+    const FOO_BAR: &[(&str, &str)] = &[("FOO", "xxx"), ("BAR", "")];
+
+    #[test]
+    fn modifiers() {
+        // from lex_test.go's TestProcessWithMatches and TestShellParserMandatoryEnvVars
+        check("${FOO-aaa} ${BAR-bbb} ${BAZ-ccc}", FOO_BAR, '\\', Ok("xxx  ccc"));
+        check("${FOO:-aaa} ${BAR:-bbb} ${BAZ:-ccc}", FOO_BAR, '\\', Ok("xxx bbb ccc"));
+        check("${FOO+aaa} ${BAR+bbb} ${BAZ+ccc}", FOO_BAR, '\\', Ok("aaa bbb "));
+        check("${FOO:+aaa} ${BAR:+bbb} ${BAZ:+ccc}", FOO_BAR, '\\', Ok("aaa  "));
+        check("${BAR?bbb}", FOO_BAR, '\\', Ok(""));
+        check("${BAZ?ccc}", FOO_BAR, '\\', Err("BAZ: ccc"));
+        check("${BAZ?}", FOO_BAR, '\\', Err("BAZ: is not allowed to be unset"));
+        check("${BAR:?}", FOO_BAR, '\\', Err("BAR: is not allowed to be empty"));
+        check("${BAR:?message here$FOO}", FOO_BAR, '\\', Err("BAR: message herexxx"));
+        check("${FOO=aaa}", FOO_BAR, '\\', Err("unsupported modifier (=)"));
+        check("${FOO:=aaa}", FOO_BAR, '\\', Err("unsupported modifier (:=)"));
+        let platform = [("VERSION", "v1.2.3"), ("TARGETOS", "linux"), ("TARGETARCH", "arm"), ("TARGETVARIANT", "v7")];
+        let release = "something-${VERSION}.${TARGETOS}-${TARGETARCH}${TARGETVARIANT:+-${TARGETVARIANT}}.tar.gz";
+        check(release, &platform, '\\', Ok("something-v1.2.3.linux-arm-v7.tar.gz"));
+        check(release, &platform[..3], '\\', Ok("something-v1.2.3.linux-arm.tar.gz"));
+    }
+
+    #[test]
+    fn trim_patterns() {
+        let path = [("P", "a.b.c")];
+        check("${P%.*}|${P%%.*}|${P#*.}|${P##*.}", &path, '\\', Ok("a.b|a|b.c|c"));
+        let xy = [("FOO", "xxyy")];
+        check("${FOO#*x*y}", &xy, '\\', Ok("y"));
+        check("${FOO#*}|${FOO##}|${FOO%}|${FOO##*x}", &xy, '\\', Ok("xxyy|xxyy|xxyy|yy"));
+        check("${FOO#$BAR}", &[("FOO", "xxyy"), ("BAR", "x")], '\\', Ok("xyy"));
+        check("${FOO#$BAR}", &[("FOO", "xxyy"), ("BAR", "")], '\\', Ok("xxyy"));
+        // `##` is decided after expansion: the pattern variable's own `#` makes it longest-match
+        check("${FOO#$BAR}", &[("FOO", "xxyy"), ("BAR", "#*x")], '\\', Ok("yy"));
+        check(r"${FOO#()[]{\}^$.\*\?|\\}", &[("FOO", r"()[]{}^$.*?|\x")], '\\', Ok("x"));
+        check(r"${FOO%%\**}", &[("FOO", "xx**")], '\\', Ok("xx"));
+        check(r"${FOO%%\**\*}", &[("FOO", "a***yy*")], '\\', Ok("a"));
+        check(r"${FOO#?\?}", &[("FOO", "???y")], '\\', Ok("?y"));
+        check("${ABC:-.}${FOO%x}${ABC:-.}", &xy, '\\', Ok(".xxyy."));
+        check(r"${FOO#\x}", &xy, '\\', Err(r"invalid pattern (\x) in substitution"));
+    }
+
+    #[test]
+    fn replacements() {
+        let files = [("FOO", "/foo*/*/*.txt"), ("NEEDLE", r"\*/")];
+        check("${FOO/$NEEDLE/.} - ${FOO//$NEEDLE/.}", &files, '\\', Ok("/foo.*/*.txt - /foo..*.txt"));
+        let tmp = [("FOO", "/tmp/tmp/bar.txt"), ("NEEDLE", "/tmp")];
+        check("${FOO/$NEEDLE/} - ${FOO//$NEEDLE/}", &tmp, '\\', Ok("/tmp/bar.txt - /bar.txt"));
+        let abc = [("FOO", "/a/foo/b/c.txt"), ("NEEDLE", "/?/"), ("R", "/")];
+        check("${FOO/$NEEDLE/$R} - ${FOO//$NEEDLE/$R}", &abc, '\\', Ok("/foo/b/c.txt - /foo/c.txt"));
+        let url = [("U", "http://google.de"), ("N", "http://"), ("R", "https://")];
+        check("${U/$N/$R}", &url, '\\', Ok("https://google.de"));
+        check(r"${FOO//\//\/}", &[("FOO", "/tmp/foo.txt")], '\\', Ok(r"\/tmp\/foo.txt"));
+        check("${FOO/$BAR/ww}", &[("FOO", "xxyy"), ("BAR", "")], '\\', Ok("wwxxyy"));
+        check("${FOO///}", &[("FOO", "xxyy")], '\\', Ok("xxyy"));
+        check("${FOO//ww}", &[("FOO", "xxyy")], '\\', Err("missing '/' in ${}"));
+        check("${FOO//}", &[("FOO", "xxyy")], '\\', Err("missing '/' in ${}"));
+        check("${FOO/x", &[], '\\', Err("missing '/' in ${}"));
+    }
+
+    #[test]
+    fn syntax_errors_say_what_is_missing() {
+        check("he${PWD", &[], '\\', Err(r#"failed to process "he${PWD": syntax error: missing '}'"#));
+        check("${", &[], '\\', Err("missing '}'"));
+        check("${a:", &[], '\\', Err("missing '}'"));
+        check("${}", &[], '\\', Err("bad substitution"));
+        check("${.}", &[], '\\', Err("unsupported modifier (.)"));
+        check("\"hello", &[], '\\', Err("looking for matching double-quote"));
+        check("'hello", &[], '\\', Err("looking for matching single-quote"));
+        // at the end of input an inner error is reported as the unclosed `${`, as lex.go does
+        check("${a:-'}", &[], '\\', Err("missing '}'"));
+        check("${a:-${b:?no b}}", &[], '\\', Err("b: no b"));
+    }
+
+    #[test]
+    fn unset_lists_unknown_names_once_in_order() {
+        check_unset("$PWD ${PWD:-x}", &[("PWD", "/")], &[]);
+        // like lex.go: names behind a default count, positional ones too; `$.` names nothing
+        check_unset("$A ${A} ${B:-x} $1 $. ${C/x/y} ${D#x} $B", &[], &["A", "B", "1", "C", "D"]);
+        // modifier words are expanded whether used or not
+        check_unset("${A:-$B}${C:+$D}", &[("C", "")], &["B", "A", "D"]);
+        check_unset("'$A' \\$B \"$C\"", &[], &["C"]);
+    }
+
+    #[test]
+    fn word_splitting() {
+        check_words("$S", &[("S", " a  b ")], '\\', &["a", "b"]);
+        check_words("x\"$S\"y", &[("S", " a  b ")], '\\', &["x a  b y"]);
+        check_words("\"\"", &[], '\\', &[]);
+        check_words("a\\ b  c\t'd e'", &[], '\\', &["a b", "c", "d e"]);
+    }
+
+    #[test]
+    fn backtick_escape() {
+        // `# escape=`` ` ``: backslashes are plain text, as Windows paths need.
+        check(r"C:\path\to", &[], '`', Ok(r"C:\path\to"));
+        check(r#""C:\path\$X""#, &[("X", "x")], '`', Ok(r"C:\path\x"));
+        check("he`$PWD", &[("PWD", "/home")], '`', Ok("he$PWD"));
+        check("\"a`\"b`$c``d`e\"", &[], '`', Ok("a\"b$c`d`e"));
+        check("${X:-`}}", &[], '`', Ok("}"));
+        check("hello`", &[], '`', Ok("hello"));
+        check("\"hello`\"", &[], '`', Err("matching double-quote"));
+        check_words("a` b c", &[], '`', &["a b", "c"]);
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let odd = [
+            "", "$", "${", "${a", "${a:", "${a:-", "${a/", "${a//", "${a#\\", "${a%\\", "\\", "`", "\"\\", "'", "\"",
+            "$$$$", "${$}", "${#}", "${a:-${b:-${c", "\u{feff}$a", "\0$\0", "안녕${한국:-어}", "é$é", "${a/*/$0$$}",
+            "${a//\\/", "$\n${a#*\n}",
+        ];
+        // every string of up to three of these, alone and after `${a`
+        let alphabet = "${}:-+?#%/\\`'\"*a1 é".chars().collect::<Vec<_>>();
+        let mut inputs: Vec<String> = odd.iter().map(|s| s.to_string()).collect();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for &c in &alphabet {
+                    inputs.extend([format!("{a}"), format!("{a}{b}"), format!("{a}{b}{c}"), format!("${{a{a}{b}{c}")]);
+                }
+            }
+        }
+        check("$", &[], '\\', Ok("$"));
+        check("a\\", &[], '\\', Ok("a"));
+        check("안녕${한국:-어}$é", &[("é", "e")], '\\', Ok("안녕어e"));
+        let env = vars(&[("a", "x*y z"), ("b", "")]);
+        for input in &inputs {
+            for escape in ['\\', '`'] {
+                let _ = expand_word(input, &env, escape);
+                let _ = expand_words(input, &env, escape);
+            }
+        }
     }
 }
