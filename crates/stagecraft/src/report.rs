@@ -1,12 +1,11 @@
 //! The result of a simulation: the final image (size, layers, files, config), a summary per
 //! stage, the diagnostics, and the built stages themselves for views that walk them.
 
-use crate::build::{BaseInfo, BuildOutput, LayerRecord, StageResult};
+use crate::build::{BaseInfo, BaseKind, BuildOutput, LayerRecord, StageResult};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::dockerfile::Dockerfile;
 use crate::image::ImageConfig;
 use crate::plan::Plan;
-use crate::span::LineIndex;
 use crate::vfs::{Fs, Node, NodeKind};
 
 /// Text content is reported for files up to this size.
@@ -107,7 +106,7 @@ pub struct StageSummary {
     pub size_bytes: u64,
 }
 
-pub(crate) fn assemble(dockerfile: Dockerfile, plan: Plan, built: BuildOutput, diagnostics: Vec<Diagnostic>, index: &LineIndex) -> Report {
+pub(crate) fn assemble(dockerfile: Dockerfile, plan: Plan, built: BuildOutput, diagnostics: Vec<Diagnostic>) -> Report {
     let stages = plan
         .stages
         .iter()
@@ -128,7 +127,7 @@ pub(crate) fn assemble(dockerfile: Dockerfile, plan: Plan, built: BuildOutput, d
         })
         .collect();
     let target_index = plan.target;
-    let image = target_index.and_then(|t| built.stages.get(t)?.as_ref()).map(|r| image_report(&plan, r, index));
+    let image = target_index.and_then(|t| built.stages.get(t)?.as_ref()).map(|r| image_report(&plan, r));
     Report {
         target: target_index.map(|t| plan.stages[t].label()),
         target_index,
@@ -141,7 +140,7 @@ pub(crate) fn assemble(dockerfile: Dockerfile, plan: Plan, built: BuildOutput, d
     }
 }
 
-fn image_report(plan: &Plan, stage: &StageResult, index: &LineIndex) -> ImageReport {
+fn image_report(plan: &Plan, stage: &StageResult) -> ImageReport {
     let layers: Vec<LayerReport> = stage
         .layers
         .iter()
@@ -155,34 +154,29 @@ fn image_report(plan: &Plan, stage: &StageResult, index: &LineIndex) -> ImageRep
             wasted_bytes: 0,
         })
         .collect();
-    let layers = with_lines_and_waste(layers, &stage.layers, plan, index);
+    let layers = with_lines_and_waste(layers, &stage.layers);
     let size_bytes = layers.iter().map(|l| l.size_bytes).sum();
     let compressed_size_bytes = layers.iter().map(|l| l.compressed_size_bytes).sum();
-    let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| instruction_line(plan, l, index));
+    let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| l.line);
     let files = stage.fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect();
     ImageReport {
         size_bytes,
         compressed_size_bytes,
-        base: (stage.base.kind != crate::build::base_kind_scratch()).then(|| stage.base.clone()),
+        base: (stage.base.kind != BaseKind::Scratch).then(|| stage.base.clone()),
         layers,
         files,
         config: stage.config.clone(),
     }
 }
 
-fn instruction_line(plan: &Plan, layer: &LayerRecord, index: &LineIndex) -> usize {
-    let _ = plan;
-    index.line(layer.span_start)
-}
-
 /// Fills in each layer's line and the bytes it wastes: what it deletes or replaces of the
 /// layers below still ships in them.
-fn with_lines_and_waste(mut out: Vec<LayerReport>, records: &[LayerRecord], plan: &Plan, index: &LineIndex) -> Vec<LayerReport> {
+fn with_lines_and_waste(mut out: Vec<LayerReport>, records: &[LayerRecord]) -> Vec<LayerReport> {
     use std::collections::BTreeMap;
     // Size each path had in the layer that last wrote it, as layers stack up.
     let mut live: BTreeMap<&str, u64> = BTreeMap::new();
     for (report, record) in out.iter_mut().zip(records) {
-        report.line = instruction_line(plan, record, index);
+        report.line = record.line;
         let mut wasted = 0;
         for w in &record.whiteouts {
             let prefix = format!("{w}/");

@@ -87,6 +87,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 stage: stage.index,
                 instruction: stage.from_instruction,
                 text: ctx.one_line(&ctx.dockerfile.instructions[stage.from_instruction]),
+                line: ctx.line_of(&ctx.dockerfile.instructions[stage.from_instruction]),
                 size_bytes: image.info.size_bytes,
                 compressed_bytes: image.info.compressed_size_bytes,
                 is_base: true,

@@ -38,10 +38,6 @@ pub(crate) fn context_tree(context: &BuildContext) -> Fs {
     fs
 }
 
-pub(crate) fn context_fs<'a>(ctx: &'a Ctx<'_>) -> &'a Fs {
-    &ctx.context_fs
-}
-
 /// Options every copied node gets.
 struct Placement {
     owner: Option<(u32, u32)>,
@@ -102,7 +98,10 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
     });
     let stage_fs;
     let origin: &Fs = match &from {
-        None => &ctx.context_fs.clone(),
+        None => {
+            stage_fs = ctx.context_fs.clone();
+            &stage_fs
+        }
         Some((value, span)) => match plan::resolve_from(&ctx.plan.stages, value) {
             Some(FromRef::Stage(s)) => match done.stages.get(s).and_then(Option::as_ref) {
                 Some(r) => {
@@ -258,7 +257,10 @@ fn exclude_matcher(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction) -> 
         .filter_map(|f| f.value.clone())
         .map(|raw| expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw))
         .collect();
-    (!patterns.is_empty()).then(|| IgnoreMatcher::from_lines(&patterns))
+    if patterns.is_empty() {
+        return None;
+    }
+    IgnoreMatcher::from_text(&patterns.join("\n")).ok()
 }
 
 /// Source paths in `origin` that `raw` names: itself, or what its wildcards match.

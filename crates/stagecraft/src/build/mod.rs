@@ -19,7 +19,7 @@ use crate::image::ImageConfig;
 use crate::plan::{Base, Plan};
 use crate::vfs::Fs;
 
-pub use base::BaseInfo;
+pub use base::{BaseInfo, BaseKind};
 
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions<'a> {
@@ -37,8 +37,9 @@ pub struct LayerRecord {
     pub stage: usize,
     /// Index into `Dockerfile::instructions` (the FROM line for a base layer).
     pub instruction: usize,
-    /// The instruction as one line of text.
+    /// The instruction as one line of text, and the line it starts on.
     pub text: String,
+    pub line: usize,
     pub size_bytes: u64,
     pub compressed_bytes: u64,
     pub is_base: bool,
@@ -87,6 +88,8 @@ pub(crate) struct Ctx<'a> {
     pub context: &'a BuildContext,
     pub options: &'a BuildOptions<'a>,
     pub diags: &'a mut Diagnostics,
+    /// The (filtered) context as a file tree, built once.
+    pub context_fs: Fs,
     pub next_layer: u32,
 }
 
@@ -173,7 +176,7 @@ pub fn build(
     options: &BuildOptions<'_>,
     diags: &mut Diagnostics,
 ) -> BuildOutput {
-    let mut ctx = Ctx { dockerfile, plan, context, options, diags, next_layer: 0 };
+    let mut ctx = Ctx { dockerfile, plan, context, options, diags, context_fs: copy::context_tree(context), next_layer: 0 };
     let mut output = BuildOutput { stages: vec![None; plan.stages.len()] };
     for &index in &plan.order {
         let result = build_stage(&mut ctx, index, &output);
@@ -269,6 +272,7 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_
                 stage: state.index,
                 instruction: i,
                 text: ctx.one_line(ins),
+                line: ctx.line_of(ins),
                 size_bytes: diff.size_bytes,
                 compressed_bytes: compressed,
                 is_base: false,

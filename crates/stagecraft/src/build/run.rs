@@ -1,7 +1,7 @@
 //! RUN: mounts (`--mount=type=bind|cache|tmpfs|secret|ssh`) laid over the stage's filesystem
 //! while the command runs and removed afterwards, then the shell model (`shell`).
 
-use crate::build::{copy, users, BuildOutput, Ctx, StageState};
+use crate::build::{users, BuildOutput, Ctx, StageState};
 use crate::diagnostics::Severity;
 use crate::dockerfile::{CommandForm, Flag, Heredoc, Instruction};
 use crate::plan::{self, FromRef};
@@ -160,7 +160,7 @@ fn overlay(ctx: &mut Ctx<'_>, state: &mut StageState, m: &Mount, done: &BuildOut
         MountKind::Bind => {
             let source = m.source.clone().unwrap_or_else(|| "/".to_string());
             let origin: Option<Fs> = match m.from.as_deref() {
-                None => Some(copy::context_fs(ctx).clone()),
+                None => Some(ctx.context_fs.clone()),
                 Some(from) => match plan::resolve_from(&ctx.plan.stages, from) {
                     Some(FromRef::Stage(s)) => done.stages.get(s).and_then(Option::as_ref).map(|r| r.fs.clone()),
                     Some(FromRef::Image(image)) => Some(crate::catalog_adapter::image(&image, 0).fs),
