@@ -8,4 +8,5 @@ pub mod diagnostics;
 pub mod dockerfile;
 pub mod expand;
 pub mod parse;
+pub mod pathmatch;
 pub mod span;
