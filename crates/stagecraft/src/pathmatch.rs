@@ -89,10 +89,7 @@ pub fn has_wildcards(s: &str) -> bool {
 ///
 /// BuildKit ignores a malformed pattern and then reports "no matches found"; here it is
 /// an error so that the caller can say why nothing matched.
-pub fn expand_glob<'a>(
-    pattern: &str,
-    paths: impl Iterator<Item = &'a str>,
-) -> Result<Vec<String>, BadPattern> {
+pub fn expand_glob<'a>(pattern: &str, paths: impl Iterator<Item = &'a str>) -> Result<Vec<String>, BadPattern> {
     let segments: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
     let first_wild = segments.iter().position(|s| has_wildcards(s)).unwrap_or(segments.len());
     let base = &segments[..first_wild];
