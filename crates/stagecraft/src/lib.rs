@@ -6,6 +6,7 @@
 pub mod context;
 pub mod diagnostics;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod expand;
 pub mod parse;
 pub mod pathmatch;
