@@ -32,7 +32,7 @@ pub use diagnostics::{Diagnostic, Severity};
 pub use report::Report;
 
 /// One simulation request.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Simulation<'a> {
     pub dockerfile: &'a str,
     /// The Dockerfile's file name, for `<name>.dockerignore`; `None` means `Dockerfile`.

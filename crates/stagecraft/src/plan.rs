@@ -81,7 +81,7 @@ pub enum FromRef {
     Image(String),
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PlanOptions<'a> {
     pub target: Option<&'a str>,
     pub build_args: &'a BTreeMap<String, String>,

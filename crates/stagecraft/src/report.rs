@@ -180,7 +180,11 @@ fn with_lines_and_waste(mut out: Vec<LayerReport>, records: &[LayerRecord]) -> V
         let mut wasted = 0;
         for w in &record.whiteouts {
             let prefix = format!("{w}/");
-            let gone: Vec<&str> = live.range::<str, _>(w.as_str()..).take_while(|(p, _)| *p == w || p.starts_with(&prefix)).map(|(p, _)| *p).collect();
+            let gone: Vec<&str> = live
+                .range(w.as_str()..)
+                .take_while(|(p, _)| **p == w.as_str() || p.starts_with(&prefix))
+                .map(|(p, _)| *p)
+                .collect();
             for p in gone {
                 wasted += live.remove(p).unwrap_or(0);
             }

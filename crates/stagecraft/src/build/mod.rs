@@ -21,7 +21,7 @@ use crate::vfs::Fs;
 
 pub use base::{BaseInfo, BaseKind};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct BuildOptions<'a> {
     pub build_args: &'a BTreeMap<String, String>,
     /// A source missing from the context is an error (as in `docker build`) rather than a
@@ -85,7 +85,6 @@ pub struct BuildOutput {
 pub(crate) struct Ctx<'a> {
     pub dockerfile: &'a Dockerfile,
     pub plan: &'a Plan,
-    pub context: &'a BuildContext,
     pub options: &'a BuildOptions<'a>,
     pub diags: &'a mut Diagnostics,
     /// The (filtered) context as a file tree, built once.
@@ -176,7 +175,7 @@ pub fn build(
     options: &BuildOptions<'_>,
     diags: &mut Diagnostics,
 ) -> BuildOutput {
-    let mut ctx = Ctx { dockerfile, plan, context, options, diags, context_fs: copy::context_tree(context), next_layer: 0 };
+    let mut ctx = Ctx { dockerfile, plan, options, diags, context_fs: copy::context_tree(context), next_layer: 0 };
     let mut output = BuildOutput { stages: vec![None; plan.stages.len()] };
     for &index in &plan.order {
         let result = build_stage(&mut ctx, index, &output);
