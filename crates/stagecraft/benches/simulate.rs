@@ -1,0 +1,78 @@
+//! Simulation speed: the whole real-world corpus (../shared/corpus/real-world) and a typical
+//! tutorial multi-stage Dockerfile, plus parsing alone as the floor to compare against.
+//! Run: `cargo bench -p stagecraft`.
+
+use std::collections::BTreeMap;
+
+use stagecraft::{BuildContext, Simulation};
+
+fn main() {
+    divan::main();
+}
+
+const TUTORIAL: &str = "\
+FROM golang:1.22 AS builder
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
+
+FROM alpine:3.20 AS runtime
+RUN addgroup -S app && adduser -S app -G app
+WORKDIR /app
+COPY --from=builder /out/app /app/app
+COPY config.yaml /app/
+ENV APP_ENV=production PORT=8080
+EXPOSE 8080
+USER app
+HEALTHCHECK CMD wget -qO- localhost:8080/health || exit 1
+ENTRYPOINT [\"/app/app\"]
+";
+
+fn tutorial_context() -> BuildContext {
+    let mut ctx = BuildContext::new();
+    ctx.add_file("go.mod", "module example.com/app\ngo 1.22\n");
+    ctx.add_file("go.sum", "");
+    ctx.add_file("cmd/app/main.go", "package main\nfunc main() {}\n");
+    ctx.add_file("config.yaml", "port: 8080\n");
+    ctx
+}
+
+fn corpus() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
+    let mut files: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect()).unwrap_or_default();
+    files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "Dockerfile"));
+    files.sort();
+    files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+}
+
+fn simulate(text: &str, ctx: &BuildContext) -> stagecraft::Report {
+    stagecraft::simulate(&Simulation {
+        dockerfile: text,
+        dockerfile_name: None,
+        context: ctx,
+        build_args: BTreeMap::new(),
+        target: None,
+        strict: false,
+    })
+}
+
+#[divan::bench]
+fn tutorial_multistage(b: divan::Bencher) {
+    let ctx = tutorial_context();
+    b.bench(|| simulate(divan::black_box(TUTORIAL), &ctx));
+}
+
+#[divan::bench]
+fn real_world_corpus_simulate(b: divan::Bencher) {
+    let files = corpus();
+    let ctx = BuildContext::new();
+    b.bench(|| files.iter().map(|f| simulate(f, &ctx).diagnostics.len()).sum::<usize>());
+}
+
+#[divan::bench]
+fn real_world_corpus_parse_only(b: divan::Bencher) {
+    let files = corpus();
+    b.bench(|| files.iter().filter_map(|f| parse_dockerfile::parse(f).ok()).map(|d| d.instructions.len()).sum::<usize>());
+}
