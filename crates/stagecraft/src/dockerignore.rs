@@ -6,7 +6,7 @@
 //! the build context.
 
 use crate::context::{clean_relative, BuildContext, EntryKind, FileData};
-use crate::pathmatch::glob_match;
+use crate::pathmatch::{glob_match, go_clean};
 use pattern::{compile, Test};
 use std::fmt;
 
@@ -170,28 +170,6 @@ impl IgnoreMatcher {
     /// Whether any `!` line exists.
     pub fn has_exclusions(&self) -> bool {
         self.rules.iter().any(|r| r.exclusion)
-    }
-}
-
-/// Go's `path.Clean`: `.` for an empty result, a leading `/` kept, `..` kept at the start
-/// of a relative path and dropped at the root.
-fn go_clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." if matches!(parts.last(), Some(p) if *p != "..") => {
-                parts.pop();
-            }
-            ".." if rooted => {}
-            s => parts.push(s),
-        }
-    }
-    match (rooted, parts.is_empty()) {
-        (true, _) => format!("/{}", parts.join("/")),
-        (false, true) => ".".to_string(),
-        (false, false) => parts.join("/"),
     }
 }
 

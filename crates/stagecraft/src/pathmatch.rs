@@ -132,6 +132,28 @@ pub fn expand_glob<'a>(pattern: &str, paths: impl Iterator<Item = &'a str>) -> R
     Ok(out)
 }
 
+/// Go's `path.Clean`, which Docker applies to patterns and archive member names: `.` for an empty result, a leading `/` kept, `..` kept at the start
+/// of a relative path and dropped at the root.
+pub fn go_clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if matches!(parts.last(), Some(p) if *p != "..") => {
+                parts.pop();
+            }
+            ".." if rooted => {}
+            s => parts.push(s),
+        }
+    }
+    match (rooted, parts.is_empty()) {
+        (true, _) => format!("/{}", parts.join("/")),
+        (false, true) => ".".to_string(),
+        (false, false) => parts.join("/"),
+    }
+}
+
 /// Splits off the next chunk: a run of `*` (reported as `star`) and the non-star text
 /// after it. A `*` inside `[...]` does not end the chunk.
 fn scan_chunk(pattern: &[u8]) -> (bool, &[u8], &[u8]) {

@@ -388,34 +388,35 @@ fn try_unpack(
     let node = origin.get(src)?;
     let bytes = node.content()?;
     let entries = match archive::detect(bytes) {
-        archive::ArchiveKind::Tar | archive::ArchiveKind::Gzip => match archive::read_tar(bytes) {
-            Ok(entries) => entries,
-            Err(_) => return None,
-        },
         archive::ArchiveKind::NotArchive => return None,
-        other => {
-            ctx.diags.warning(
-                "ArchiveNotUnpacked",
-                span,
-                format!("{src} is a {other:?} archive: Docker would unpack it, the simulator copies it as a file"),
-            );
-            return None;
-        }
+        kind => match archive::read_tar(bytes) {
+            Ok(entries) => entries,
+            Err(e) => {
+                ctx.diags.warning(
+                    "ArchiveNotUnpacked",
+                    span,
+                    format!("{src} looks like a {} archive that Docker would unpack, but the simulator copies it as a file: {e}", kind.name()),
+                );
+                return None;
+            }
+        },
     };
     let (mut files, mut total) = (0, 0);
     state.fs.mkdir_all(dest, 0o755, (0, 0));
     for entry in entries {
         let target = vfs::join(dest, &entry.path);
         let node = match entry.kind {
-            archive::EntryKind::File(data) => Node::file(data, entry.mode),
-            archive::EntryKind::Dir => Node::dir(entry.mode),
-            archive::EntryKind::Symlink(t) => Node::symlink(&t),
-            archive::EntryKind::Hardlink(t) => match state.fs.get(&vfs::join(dest, &t)) {
+            archive::ArchiveEntryKind::File(data) => Node::file(data, entry.mode),
+            archive::ArchiveEntryKind::Dir => Node::dir(entry.mode),
+            archive::ArchiveEntryKind::Symlink(t) => Node::symlink(&t),
+            // A hard link becomes a copy: the simulator has no inodes.
+            archive::ArchiveEntryKind::Hardlink(t) => match state.fs.get(&vfs::join(dest, &t)) {
                 Some(n) => n.clone(),
                 None => continue,
             },
+            archive::ArchiveEntryKind::Special(_) => continue,
         };
-        let mut node = Node { uid: entry.uid, gid: entry.gid, ..node };
+        let mut node = Node { uid: entry.uid as u32, gid: entry.gid as u32, ..node };
         if placement.owner.is_some() {
             node = placement.apply(node);
         }
