@@ -67,12 +67,18 @@ pub fn generated_date(output: &str) -> Option<String> {
 
 /// The whole output file for the given inputs and date.
 pub fn generate(input: &str, estimates: &str, generated: &str) -> Result<String> {
-    let records: Vec<Value> = serde_json::from_str(input).context("parsing the base-image facts")?;
+    let records: Vec<Value> =
+        serde_json::from_str(input).context("parsing the base-image facts")?;
     let rules: Value = serde_json::from_str(estimates).context("parsing estimates.json")?;
     let records_ref = Records { all: &records };
 
-    let mut images = records.iter().map(|r| image(r, &records_ref)).collect::<Result<Vec<_>>>()?;
-    images.sort_by(|a, b| (a["image"].as_str(), a["tag"].as_str()).cmp(&(b["image"].as_str(), b["tag"].as_str())));
+    let mut images = records
+        .iter()
+        .map(|r| image(r, &records_ref))
+        .collect::<Result<Vec<_>>>()?;
+    images.sort_by(|a, b| {
+        (a["image"].as_str(), a["tag"].as_str()).cmp(&(b["image"].as_str(), b["tag"].as_str()))
+    });
     let estimates = estimate_rules(&rules, &images, &records_ref)?;
 
     let mut out = String::new();
@@ -97,11 +103,15 @@ fn push_lines(out: &mut String, items: &[Value]) -> Result<()> {
 }
 
 fn str_field<'a>(r: &'a Value, key: &str) -> Result<&'a str> {
-    r[key].as_str().with_context(|| format!("record {}:{} has no string {key:?}", r["image"], r["tag"]))
+    r[key]
+        .as_str()
+        .with_context(|| format!("record {}:{} has no string {key:?}", r["image"], r["tag"]))
 }
 
 fn u64_field(r: &Value, key: &str) -> Result<u64> {
-    r[key].as_u64().with_context(|| format!("record {}:{} has no number {key:?}", r["image"], r["tag"]))
+    r[key]
+        .as_u64()
+        .with_context(|| format!("record {}:{} has no number {key:?}", r["image"], r["tag"]))
 }
 
 /// The Debian and Ubuntu releases the catalog's images are built on.
@@ -116,7 +126,10 @@ const RELEASES: &[(&str, &str, &str)] = &[
 ];
 
 fn release(family: &str, version_or_codename: &str) -> (Option<String>, Option<String>) {
-    match RELEASES.iter().find(|(f, v, c)| *f == family && (*v == version_or_codename || *c == version_or_codename)) {
+    match RELEASES
+        .iter()
+        .find(|(f, v, c)| *f == family && (*v == version_or_codename || *c == version_or_codename))
+    {
         Some((_, v, c)) => (Some(v.to_string()), Some(c.to_string())),
         None => (Some(version_or_codename.to_string()), None),
     }
@@ -128,44 +141,80 @@ fn os_of(r: &Value) -> Result<Os> {
     let image = str_field(r, "image")?;
     let tag = str_field(r, "tag")?;
     let title = r["local_title"].as_str().unwrap_or_default();
-    let names: Vec<&str> =
-        std::iter::once(title).chain(r["aliases"].as_array().into_iter().flatten().filter_map(Value::as_str)).collect();
+    let names: Vec<&str> = std::iter::once(title)
+        .chain(
+            r["aliases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str),
+        )
+        .collect();
     let manager = r["packages"]["manager"].as_str().unwrap_or("none");
-    let (family, version) = if let Some((f, v)) = r["base_os"].as_str().and_then(|b| b.split_once(':')) {
-        (f.to_string(), v.to_string())
-    } else if image == "busybox" {
-        let version = title.split(':').nth(1).unwrap_or_default().split('-').next().unwrap_or_default();
-        ("busybox".to_string(), version.to_string())
-    } else if matches!(image, "alpine" | "debian" | "ubuntu") {
-        (image.to_string(), tag.to_string())
-    } else if names.iter().any(|n| n.contains("oraclelinux")) {
-        let v = names.iter().find_map(|n| n.split("oraclelinux").nth(1)).unwrap_or_default();
-        ("oraclelinux".to_string(), v.chars().take_while(char::is_ascii_digit).collect())
-    } else if image == "amazoncorretto" {
-        // Only the al2023 tags say which Amazon Linux they are built on.
-        let v = if title.contains("al2023") { "2023" } else { "" };
-        ("amazonlinux".to_string(), v.to_string())
-    } else {
-        let f = match manager {
-            "apk" => "alpine",
-            "dpkg" => "debian",
-            "rpm" => "rhel",
-            _ => bail!("cannot tell the OS of {image}:{tag}"),
+    let (family, version) =
+        if let Some((f, v)) = r["base_os"].as_str().and_then(|b| b.split_once(':')) {
+            (f.to_string(), v.to_string())
+        } else if image == "busybox" {
+            let version = title
+                .split(':')
+                .nth(1)
+                .unwrap_or_default()
+                .split('-')
+                .next()
+                .unwrap_or_default();
+            ("busybox".to_string(), version.to_string())
+        } else if matches!(image, "alpine" | "debian" | "ubuntu") {
+            (image.to_string(), tag.to_string())
+        } else if names.iter().any(|n| n.contains("oraclelinux")) {
+            let v = names
+                .iter()
+                .find_map(|n| n.split("oraclelinux").nth(1))
+                .unwrap_or_default();
+            (
+                "oraclelinux".to_string(),
+                v.chars().take_while(char::is_ascii_digit).collect(),
+            )
+        } else if image == "amazoncorretto" {
+            // Only the al2023 tags say which Amazon Linux they are built on.
+            let v = if title.contains("al2023") { "2023" } else { "" };
+            ("amazonlinux".to_string(), v.to_string())
+        } else {
+            let f = match manager {
+                "apk" => "alpine",
+                "dpkg" => "debian",
+                "rpm" => "rhel",
+                _ => bail!("cannot tell the OS of {image}:{tag}"),
+            };
+            (f.to_string(), String::new())
         };
-        (f.to_string(), String::new())
-    };
     let (version, codename) = match family.as_str() {
         "debian" | "ubuntu" => release(&family, version.trim_end_matches("-slim")),
         _ => ((!version.is_empty()).then_some(version), None),
     };
-    let libc = (family == "busybox").then(|| if tag == "latest" { "glibc" } else { tag }.to_string());
-    Ok(Os { family, version, codename, libc })
+    let libc =
+        (family == "busybox").then(|| if tag == "latest" { "glibc" } else { tag }.to_string());
+    Ok(Os {
+        family,
+        version,
+        codename,
+        libc,
+    })
 }
 
 /// The config as the core reads it: nulls and empty lists dropped, labels as an object.
 fn config(c: &Value) -> Value {
     let mut out = Map::new();
-    for key in ["env", "entrypoint", "cmd", "workdir", "user", "exposed_ports", "volumes", "stopsignal", "shell"] {
+    for key in [
+        "env",
+        "entrypoint",
+        "cmd",
+        "workdir",
+        "user",
+        "exposed_ports",
+        "volumes",
+        "stopsignal",
+        "shell",
+    ] {
         let v = &c[key];
         let keep = match v {
             Value::Null => false,
@@ -215,9 +264,18 @@ fn image(r: &Value, records: &Records) -> Result<Value> {
     let size = u64_field(r, "size_bytes_uncompressed")?;
     let split = layout::split(r, &os, records);
     if split.total() != size {
-        bail!("{}:{}: the directory split adds up to {} bytes, not {size}", r["image"], r["tag"], split.total());
+        bail!(
+            "{}:{}: the directory split adds up to {} bytes, not {size}",
+            r["image"],
+            r["tag"],
+            split.total()
+        );
     }
-    let history = r["layers"].as_array().into_iter().flatten().filter_map(|l| l["created_by"].as_str());
+    let history = r["layers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["created_by"].as_str());
     let accounts = accounts::parse(history, &os.family);
 
     let mut out = Map::new();
@@ -228,10 +286,16 @@ fn image(r: &Value, records: &Records) -> Result<Value> {
         out.insert("title".into(), Value::from(t));
     }
     out.insert("size".into(), Value::from(size));
-    out.insert("compressed".into(), Value::from(u64_field(r, "size_bytes_compressed")?));
+    out.insert(
+        "compressed".into(),
+        Value::from(u64_field(r, "size_bytes_compressed")?),
+    );
     os_json(&mut out, &os);
     let pkgs = &r["packages"];
-    out.insert("pm".into(), Value::from(pkgs["manager"].as_str().unwrap_or("none")));
+    out.insert(
+        "pm".into(),
+        Value::from(pkgs["manager"].as_str().unwrap_or("none")),
+    );
     if pkgs["complete"] == true {
         if let Some(n) = pkgs["count"].as_u64() {
             out.insert("packages".into(), Value::from(n));
@@ -244,14 +308,36 @@ fn image(r: &Value, records: &Records) -> Result<Value> {
         let users = accounts
             .users
             .iter()
-            .map(|u| json!([u.name, u.uid, u.gid, u.gecos, u.home, u.shell, u.home_created]))
+            .map(|u| {
+                json!([
+                    u.name,
+                    u.uid,
+                    u.gid,
+                    u.gecos,
+                    u.home,
+                    u.shell,
+                    u.home_created
+                ])
+            })
             .collect();
         out.insert("users".into(), Value::Array(users));
     }
     if !accounts.groups.is_empty() {
-        out.insert("groups".into(), Value::Array(accounts.groups.iter().map(|g| json!([g.name, g.gid])).collect()));
+        out.insert(
+            "groups".into(),
+            Value::Array(
+                accounts
+                    .groups
+                    .iter()
+                    .map(|g| json!([g.name, g.gid]))
+                    .collect(),
+            ),
+        );
     }
-    out.insert("source".into(), json!([str_field(r, "source_path")?, str_field(r, "source_commit")?]));
+    out.insert(
+        "source".into(),
+        json!([str_field(r, "source_path")?, str_field(r, "source_commit")?]),
+    );
     Ok(Value::Object(out))
 }
 
@@ -272,7 +358,9 @@ fn rule_sizes(rule: &Value, images: &[Value]) -> Result<(u64, u64)> {
 
 /// The catalog image a `like` rule copies.
 fn like<'a>(rule: &Value, images: &'a [Value]) -> Result<Option<&'a Value>> {
-    let Some(like) = rule["like"].as_str() else { return Ok(None) };
+    let Some(like) = rule["like"].as_str() else {
+        return Ok(None);
+    };
     let (name, tag) = like.split_once(':').context("`like` must be image:tag")?;
     let base = images
         .iter()
@@ -283,8 +371,13 @@ fn like<'a>(rule: &Value, images: &'a [Value]) -> Result<Option<&'a Value>> {
 
 /// The estimate rules, with sizes derived and directories split.
 fn estimate_rules(rules: &Value, images: &[Value], records: &Records) -> Result<Vec<Value>> {
-    let rules = rules["rules"].as_array().context("estimates.json has no \"rules\" list")?;
-    let sizes = rules.iter().map(|r| Ok((str_field(r, "id")?, rule_sizes(r, images)?))).collect::<Result<Vec<_>>>()?;
+    let rules = rules["rules"]
+        .as_array()
+        .context("estimates.json has no \"rules\" list")?;
+    let sizes = rules
+        .iter()
+        .map(|r| Ok((str_field(r, "id")?, rule_sizes(r, images)?)))
+        .collect::<Result<Vec<_>>>()?;
     let mut done: Vec<Value> = vec![];
     for (rule, (id, (size, compressed))) in rules.iter().zip(&sizes) {
         let mut out = Map::new();
@@ -304,7 +397,12 @@ fn estimate_rules(rules: &Value, images: &[Value], records: &Records) -> Result<
             }
         } else {
             let family = str_field(rule, "os")?;
-            let os = Os { family: family.to_string(), version: None, codename: None, libc: None };
+            let os = Os {
+                family: family.to_string(),
+                version: None,
+                codename: None,
+                libc: None,
+            };
             let base_bytes = match rule["base"].as_str() {
                 None => *size,
                 Some(b) => sizes
@@ -313,9 +411,13 @@ fn estimate_rules(rules: &Value, images: &[Value], records: &Records) -> Result<
                     .map(|(_, (s, _))| *s)
                     .with_context(|| format!("estimate {id}: no rule {b} to use as its base"))?,
             };
-            let split = layout::split_estimate(*size, &os, base_bytes, rule["home"].as_str(), records);
+            let split =
+                layout::split_estimate(*size, &os, base_bytes, rule["home"].as_str(), records);
             if split.total() != *size {
-                bail!("estimate {id}: the directory split adds up to {} bytes, not {size}", split.total());
+                bail!(
+                    "estimate {id}: the directory split adds up to {} bytes, not {size}",
+                    split.total()
+                );
             }
             os_json(&mut out, &os);
             let pm = match family {
@@ -328,7 +430,10 @@ fn estimate_rules(rules: &Value, images: &[Value], records: &Records) -> Result<
             out.insert("files".into(), sized(&split.files));
         }
         out.insert("config".into(), json!({ "env": [DEFAULT_PATH] }));
-        out.insert("source".into(), json!([str_field(rule, "source")?, Value::Null]));
+        out.insert(
+            "source".into(),
+            json!([str_field(rule, "source")?, Value::Null]),
+        );
         done.push(Value::Object(out));
     }
     Ok(done)
@@ -336,7 +441,9 @@ fn estimate_rules(rules: &Value, images: &[Value], records: &Records) -> Result<
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock.
 fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     civil_date((secs / 86_400) as i64)
 }
 
@@ -364,8 +471,12 @@ mod tests {
 
     fn read(rel: &str) -> String {
         let path = root().join(rel);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (the shared data must sit beside the workspace)", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the shared data must sit beside the workspace)",
+                path.display()
+            )
+        })
     }
 
     /// The committed data file is what `cargo xtask catalog` generates from today's inputs.
@@ -374,7 +485,10 @@ mod tests {
         let committed = read(OUTPUT);
         let date = generated_date(&committed).expect("the data file has a \"generated\" date");
         let fresh = generate(&read(INPUT), &read(ESTIMATES), &date).expect("generation succeeds");
-        assert!(fresh == committed, "{OUTPUT} is stale: run `cargo xtask catalog` and commit the result");
+        assert!(
+            fresh == committed,
+            "{OUTPUT} is stale: run `cargo xtask catalog` and commit the result"
+        );
     }
 
     #[test]

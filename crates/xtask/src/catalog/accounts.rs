@@ -57,14 +57,18 @@ fn os_user(name: &str) -> Option<User> {
     }
 }
 
-const TOOLS: &[&str] = &["groupadd", "addgroup", "useradd", "adduser", "groupmod", "usermod"];
+const TOOLS: &[&str] = &[
+    "groupadd", "addgroup", "useradd", "adduser", "groupmod", "usermod",
+];
 
 pub fn parse<'a>(history: impl IntoIterator<Item = &'a str>, os_family: &str) -> Accounts {
     let mut acc = Accounts::default();
     for created_by in history {
         for command in commands(created_by) {
             // The tool may follow `RUN` or another prefix word.
-            let Some(at) = command.iter().position(|w| TOOLS.contains(&w.as_str())) else { continue };
+            let Some(at) = command.iter().position(|w| TOOLS.contains(&w.as_str())) else {
+                continue;
+            };
             let (tool, args) = (&command[at], &command[at + 1..]);
             match tool.as_str() {
                 "groupadd" | "addgroup" => acc.add_group(args, os_family),
@@ -153,7 +157,10 @@ fn options(args: &[String], takes_value: &[&str]) -> (Vec<(String, Option<String
 }
 
 fn value<'a>(opts: &'a [(String, Option<String>)], names: &[&str]) -> Option<&'a str> {
-    opts.iter().rev().find(|(k, _)| names.contains(&k.as_str())).and_then(|(_, v)| v.as_deref())
+    opts.iter()
+        .rev()
+        .find(|(k, _)| names.contains(&k.as_str()))
+        .and_then(|(_, v)| v.as_deref())
 }
 
 fn flag(opts: &[(String, Option<String>)], names: &[&str]) -> bool {
@@ -173,26 +180,62 @@ impl Accounts {
         let (opts, pos) = options(args, &["-g", "--gid", "-K", "--key", "-p", "--password"]);
         // `addgroup USER GROUP` adds a member; only one positional creates a group.
         let [name] = pos.as_slice() else { return };
-        let Some(gid) = value(&opts, &["-g", "--gid"]).and_then(|g| g.parse().ok()) else { return };
+        let Some(gid) = value(&opts, &["-g", "--gid"]).and_then(|g| g.parse().ok()) else {
+            return;
+        };
         self.groups.retain(|g| g.name != *name);
-        self.groups.push(Group { name: name.clone(), gid });
+        self.groups.push(Group {
+            name: name.clone(),
+            gid,
+        });
     }
 
     fn useradd(&mut self, args: &[String], os_family: &str) {
         let (opts, pos) = options(
             args,
-            &["-u", "--uid", "-g", "--gid", "-d", "--home-dir", "--home", "-s", "--shell", "-c", "--comment", "-G", "--groups", "-k", "--skel", "-K", "--key", "-p", "--password", "-e", "-f"],
+            &[
+                "-u",
+                "--uid",
+                "-g",
+                "--gid",
+                "-d",
+                "--home-dir",
+                "--home",
+                "-s",
+                "--shell",
+                "-c",
+                "--comment",
+                "-G",
+                "--groups",
+                "-k",
+                "--skel",
+                "-K",
+                "--key",
+                "-p",
+                "--password",
+                "-e",
+                "-f",
+            ],
         );
         let Some(name) = pos.last() else { return };
-        let Some(uid) = value(&opts, &["-u", "--uid"]).and_then(|u| u.parse().ok()) else { return };
-        let gid = value(&opts, &["-g", "--gid"]).and_then(|g| self.group_id(g, os_family)).unwrap_or(uid);
+        let Some(uid) = value(&opts, &["-u", "--uid"]).and_then(|u| u.parse().ok()) else {
+            return;
+        };
+        let gid = value(&opts, &["-g", "--gid"])
+            .and_then(|g| self.group_id(g, os_family))
+            .unwrap_or(uid);
         self.push_user(User {
             name: name.clone(),
             uid,
             gid,
-            gecos: value(&opts, &["-c", "--comment"]).unwrap_or_default().to_string(),
-            home: value(&opts, &["-d", "--home-dir", "--home"]).map_or_else(|| format!("/home/{name}"), str::to_string),
-            shell: value(&opts, &["-s", "--shell"]).unwrap_or("/bin/sh").to_string(),
+            gecos: value(&opts, &["-c", "--comment"])
+                .unwrap_or_default()
+                .to_string(),
+            home: value(&opts, &["-d", "--home-dir", "--home"])
+                .map_or_else(|| format!("/home/{name}"), str::to_string),
+            shell: value(&opts, &["-s", "--shell"])
+                .unwrap_or("/bin/sh")
+                .to_string(),
             home_created: flag(&opts, &["-m", "--create-home"]),
         });
     }
@@ -200,27 +243,52 @@ impl Accounts {
     fn adduser(&mut self, args: &[String], os_family: &str) {
         let (opts, pos) = options(
             args,
-            &["-u", "--uid", "-G", "--ingroup", "-h", "--home", "-s", "--shell", "-g", "--gecos", "-k", "--skel"],
+            &[
+                "-u",
+                "--uid",
+                "-G",
+                "--ingroup",
+                "-h",
+                "--home",
+                "-s",
+                "--shell",
+                "-g",
+                "--gecos",
+                "-k",
+                "--skel",
+            ],
         );
         let Some(name) = pos.first() else { return };
-        let Some(uid) = value(&opts, &["-u", "--uid"]).and_then(|u| u.parse().ok()) else { return };
+        let Some(uid) = value(&opts, &["-u", "--uid"]).and_then(|u| u.parse().ok()) else {
+            return;
+        };
         let system = flag(&opts, &["-S", "--system"]);
         let group = value(&opts, &["-G", "--ingroup"]).or(system.then_some("nogroup"));
         let gid = match group {
             Some(g) => self.group_id(g, os_family).unwrap_or(uid),
             None => {
                 // BusyBox creates a group named after the user with the same id.
-                self.groups.push(Group { name: name.clone(), gid: uid });
+                self.groups.push(Group {
+                    name: name.clone(),
+                    gid: uid,
+                });
                 uid
             }
         };
-        let shell = value(&opts, &["-s", "--shell"]).unwrap_or(if system { "/sbin/nologin" } else { "/bin/sh" });
+        let shell = value(&opts, &["-s", "--shell"]).unwrap_or(if system {
+            "/sbin/nologin"
+        } else {
+            "/bin/sh"
+        });
         self.push_user(User {
             name: name.clone(),
             uid,
             gid,
-            gecos: value(&opts, &["-g", "--gecos"]).unwrap_or("Linux User,,,").to_string(),
-            home: value(&opts, &["-h", "--home"]).map_or_else(|| format!("/home/{name}"), str::to_string),
+            gecos: value(&opts, &["-g", "--gecos"])
+                .unwrap_or("Linux User,,,")
+                .to_string(),
+            home: value(&opts, &["-h", "--home"])
+                .map_or_else(|| format!("/home/{name}"), str::to_string),
             shell: shell.to_string(),
             home_created: !flag(&opts, &["-H", "--no-create-home"]),
         });
@@ -228,7 +296,9 @@ impl Accounts {
 
     fn groupmod(&mut self, args: &[String]) {
         let (opts, pos) = options(args, &["-n", "--new-name", "-g", "--gid"]);
-        let (Some(old), Some(new)) = (pos.last(), value(&opts, &["-n", "--new-name"])) else { return };
+        let (Some(old), Some(new)) = (pos.last(), value(&opts, &["-n", "--new-name"])) else {
+            return;
+        };
         let gid = match self.groups.iter().find(|g| g.name == *old) {
             Some(g) => g.gid,
             None => match os_user(old) {
@@ -237,13 +307,42 @@ impl Accounts {
             },
         };
         self.groups.retain(|g| g.name != *old);
-        self.groups.push(Group { name: new.to_string(), gid });
+        self.groups.push(Group {
+            name: new.to_string(),
+            gid,
+        });
     }
 
     fn usermod(&mut self, args: &[String]) {
-        let (opts, pos) = options(args, &["-l", "--login", "-d", "--home", "-G", "--groups", "-s", "--shell", "-g", "--gid", "-u", "--uid", "-c", "--comment"]);
+        let (opts, pos) = options(
+            args,
+            &[
+                "-l",
+                "--login",
+                "-d",
+                "--home",
+                "-G",
+                "--groups",
+                "-s",
+                "--shell",
+                "-g",
+                "--gid",
+                "-u",
+                "--uid",
+                "-c",
+                "--comment",
+            ],
+        );
         let Some(old) = pos.last() else { return };
-        let Some(mut user) = self.users.iter().find(|u| u.name == *old).cloned().or_else(|| os_user(old)) else { return };
+        let Some(mut user) = self
+            .users
+            .iter()
+            .find(|u| u.name == *old)
+            .cloned()
+            .or_else(|| os_user(old))
+        else {
+            return;
+        };
         if let Some(login) = value(&opts, &["-l", "--login"]) {
             user.name = login.to_string();
         }
@@ -272,9 +371,24 @@ mod tests {
         let got_users: Vec<String> = acc
             .users
             .iter()
-            .map(|u| format!("{}:{}:{}:{}:{}:{}{}", u.name, u.uid, u.gid, u.gecos, u.home, u.shell, if u.home_created { " +home" } else { "" }))
+            .map(|u| {
+                format!(
+                    "{}:{}:{}:{}:{}:{}{}",
+                    u.name,
+                    u.uid,
+                    u.gid,
+                    u.gecos,
+                    u.home,
+                    u.shell,
+                    if u.home_created { " +home" } else { "" }
+                )
+            })
             .collect();
-        let got_groups: Vec<String> = acc.groups.iter().map(|g| format!("{}:{}", g.name, g.gid)).collect();
+        let got_groups: Vec<String> = acc
+            .groups
+            .iter()
+            .map(|g| format!("{}:{}", g.name, g.gid))
+            .collect();
         assert_eq!(got_users, users);
         assert_eq!(got_groups, groups);
     }
@@ -309,7 +423,12 @@ mod tests {
             &["node:1000:1000:Linux User,,,:/home/node:/bin/sh +home"],
             &["node:1000"],
         );
-        check(&["RUN set -x && adduser -u 82 -D -S -G www-data www-data # buildkit"], "alpine", &["www-data:82:82:Linux User,,,:/home/www-data:/sbin/nologin +home"], &[]);
+        check(
+            &["RUN set -x && adduser -u 82 -D -S -G www-data www-data # buildkit"],
+            "alpine",
+            &["www-data:82:82:Linux User,,,:/home/www-data:/sbin/nologin +home"],
+            &[],
+        );
         check(
             &["RUN set -eux; addgroup -S -g 1000 redis; adduser -S -G redis -u 999 redis # buildkit"],
             "alpine",

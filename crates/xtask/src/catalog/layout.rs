@@ -12,7 +12,8 @@
 //!    directories (`os_weights`); toolchain layers go to the toolchain's home
 //!    (`toolchain_target`: golang's `COPY /target/` to /usr/local/go, Temurin to $JAVA_HOME …).
 //! 4. A few binaries that Dockerfiles name are carved out as files: /bin/busybox (its apk
-//!    package's installed size), dash and bash (sizes measured on Debian 12), node.
+//!    package's installed size), dash and bash (sizes measured on Debian 12), node (its
+//!    layer minus npm), python's `python3.X` stub.
 //!
 //! Integer splits give the rounding remainder to the largest part, so every entry's
 //! dirs and files add up exactly to its size.
@@ -52,6 +53,9 @@ const DEBIAN_SPLIT_USR: &[(&str, u64)] = &[
 /// Files of Debian 12's `dash` and `bash` packages, measured on Debian 12.
 pub const DASH_BYTES: u64 = 125_640;
 pub const BASH_BYTES: u64 = 1_265_648;
+/// The official python images build with `--enable-shared`, so `python3.X` is a small
+/// stub and libpython holds the interpreter; about 14 KiB (approximate, not measured here).
+const PYTHON_STUB_BYTES: u64 = 14_336;
 /// npm as the node tarball ships it (npm 10, measured under /usr/lib/node_modules/npm on
 /// Debian 12); the rest of the node layer is the `node` binary.
 const NPM_BYTES: u64 = 14_112_402;
@@ -64,7 +68,11 @@ fn apk_dir(package: &str) -> &'static str {
         "musl" => "/lib",
         "apk-tools" => "/sbin",
         "musl-utils" | "scanelf" | "ssl_client" => "/usr/bin",
-        "ca-certificates-bundle" | "alpine-baselayout" | "alpine-baselayout-data" | "alpine-keys" | "alpine-release" => "/etc",
+        "ca-certificates-bundle"
+        | "alpine-baselayout"
+        | "alpine-baselayout-data"
+        | "alpine-keys"
+        | "alpine-release" => "/etc",
         _ => "/usr/lib",
     }
 }
@@ -81,7 +89,9 @@ pub struct Os {
 
 impl Os {
     pub fn merged_usr(&self) -> bool {
-        !(self.family == "alpine" || self.family == "busybox" || self.codename.as_deref() == Some("bullseye"))
+        !(self.family == "alpine"
+            || self.family == "busybox"
+            || self.codename.as_deref() == Some("bullseye"))
     }
 }
 
@@ -92,7 +102,9 @@ pub struct Records<'a> {
 
 impl<'a> Records<'a> {
     fn find(&self, image: &str, tag: &str) -> Option<&'a Value> {
-        self.all.iter().find(|r| r["image"] == image && r["tag"] == tag)
+        self.all
+            .iter()
+            .find(|r| r["image"] == image && r["tag"] == tag)
     }
 }
 
@@ -131,8 +143,10 @@ fn apportion(total: u64, weights: &[(String, u64)]) -> Vec<(String, u64)> {
     if sum == 0 {
         return vec![];
     }
-    let mut parts: Vec<(String, u64)> =
-        weights.iter().map(|(k, w)| (k.clone(), (total as u128 * *w as u128 / sum) as u64)).collect();
+    let mut parts: Vec<(String, u64)> = weights
+        .iter()
+        .map(|(k, w)| (k.clone(), (total as u128 * *w as u128 / sum) as u64))
+        .collect();
     let given: u64 = parts.iter().map(|(_, b)| b).sum();
     if let Some(largest) = (0..parts.len()).max_by_key(|&i| (weights[i].1, std::cmp::Reverse(i))) {
         parts[largest].1 += total - given;
@@ -168,15 +182,27 @@ pub fn os_weights(os: &Os, records: &Records) -> Vec<(String, u64)> {
 /// Alpine: the base image's own package list (installed sizes) mapped by `apk_dir`; the
 /// image size beyond the packages is the apk database.
 fn alpine_weights(os: &Os, records: &Records) -> Vec<(String, u64)> {
-    let minor = os.version.as_deref().map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."));
-    let base = minor.as_deref().and_then(|m| records.find("alpine", m)).or_else(|| {
-        records.all.iter().filter(|r| r["image"] == "alpine").max_by_key(|r| r["size_bytes_uncompressed"].as_u64())
-    });
+    let minor = os
+        .version
+        .as_deref()
+        .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."));
+    let base = minor
+        .as_deref()
+        .and_then(|m| records.find("alpine", m))
+        .or_else(|| {
+            records
+                .all
+                .iter()
+                .filter(|r| r["image"] == "alpine")
+                .max_by_key(|r| r["size_bytes_uncompressed"].as_u64())
+        });
     let mut w: BTreeMap<String, u64> = BTreeMap::new();
     let mut sum = 0;
     if let Some(base) = base {
         for item in base["packages"]["items"].as_array().into_iter().flatten() {
-            let (Some(name), Some(size)) = (item[0].as_str(), item[2].as_u64()) else { continue };
+            let (Some(name), Some(size)) = (item[0].as_str(), item[2].as_u64()) else {
+                continue;
+            };
             *w.entry(apk_dir(name).to_string()).or_default() += size;
             sum += size;
         }
@@ -195,9 +221,15 @@ fn alpine_weights(os: &Os, records: &Records) -> Vec<(String, u64)> {
 /// smaller binary plus glibc in /lib, so /bin gets the static binary's size (busybox:musl)
 /// and /lib the rest.
 fn busybox_weights(os: &Os, records: &Records) -> Vec<(String, u64)> {
-    let size = |tag| records.find("busybox", tag).and_then(|r| r["size_bytes_uncompressed"].as_u64());
+    let size = |tag| {
+        records
+            .find("busybox", tag)
+            .and_then(|r| r["size_bytes_uncompressed"].as_u64())
+    };
     match (os.libc.as_deref(), size("musl"), size("latest")) {
-        (Some("glibc"), Some(bin), Some(all)) if all > bin => vec![("/bin".into(), bin), ("/lib".into(), all - bin)],
+        (Some("glibc"), Some(bin), Some(all)) if all > bin => {
+            vec![("/bin".into(), bin), ("/lib".into(), all - bin)]
+        }
         _ => vec![("/bin".into(), 1)],
     }
 }
@@ -214,7 +246,11 @@ pub enum Target {
 }
 
 fn env<'a>(record: &'a Value, key: &str) -> Option<&'a str> {
-    record["config"]["env"].as_array()?.iter().filter_map(Value::as_str).find_map(|e| e.strip_prefix(key)?.strip_prefix('='))
+    record["config"]["env"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find_map(|e| e.strip_prefix(key)?.strip_prefix('='))
 }
 
 fn has(s: &str, needles: &[&str]) -> bool {
@@ -223,39 +259,72 @@ fn has(s: &str, needles: &[&str]) -> bool {
 
 /// A layer that builds or downloads something, as opposed to plain package installs.
 fn is_build(created_by: &str) -> bool {
-    has(created_by, &["savedAptMark", ".build-deps", "builddeps", ".fetch-deps", ".tar", "wget -O", "curl -f", "rustup-init", "ESUM="])
+    has(
+        created_by,
+        &[
+            "savedAptMark",
+            ".build-deps",
+            "builddeps",
+            ".fetch-deps",
+            ".tar",
+            "wget -O",
+            "curl -f",
+            "rustup-init",
+            "ESUM=",
+        ],
+    )
 }
 
 /// The home of an image's toolchain, for its build layers.
 fn toolchain_target(image: &str, record: &Value, created_by: &str) -> Option<Target> {
     let dir = |d: &str| Some(Target::Dir(d.to_string()));
-    let env_dir = |k: &str, fallback: &str| Some(Target::Dir(env(record, k).unwrap_or(fallback).to_string()));
-    let os_alpine = record["base_os"].as_str().is_some_and(|b| b.starts_with("alpine"));
+    let env_dir =
+        |k: &str, fallback: &str| Some(Target::Dir(env(record, k).unwrap_or(fallback).to_string()));
+    let os_alpine = record["base_os"]
+        .as_str()
+        .is_some_and(|b| b.starts_with("alpine"));
     match image {
         "golang" if created_by.contains("COPY /target/") => dir("/usr/local/go"),
-        "node" if created_by.contains("yarnpkg.com") => {
-            Some(Target::Dir(format!("/opt/yarn-v{}", env(record, "YARN_VERSION").unwrap_or("1"))))
-        }
+        "node" if created_by.contains("yarnpkg.com") => Some(Target::Dir(format!(
+            "/opt/yarn-v{}",
+            env(record, "YARN_VERSION").unwrap_or("1")
+        ))),
         "node" if created_by.contains("node-v$NODE_VERSION") => Some(Target::Node),
         "python" if created_by.contains("python.tar.xz") => {
             let v = env(record, "PYTHON_VERSION").unwrap_or("3");
             let minor: Vec<&str> = v.split('.').take(2).collect();
-            Some(Target::Dir(format!("/usr/local/lib/python{}", minor.join("."))))
+            Some(Target::Dir(format!(
+                "/usr/local/lib/python{}",
+                minor.join(".")
+            )))
         }
-        "eclipse-temurin" | "maven" | "gradle" if created_by.contains("ESUM=") => env_dir("JAVA_HOME", "/opt/java/openjdk"),
-        "maven" if created_by.contains("COPY /usr/share/maven") => env_dir("MAVEN_HOME", "/usr/share/maven"),
+        "eclipse-temurin" | "maven" | "gradle" if created_by.contains("ESUM=") => {
+            env_dir("JAVA_HOME", "/opt/java/openjdk")
+        }
+        "maven" if created_by.contains("COPY /usr/share/maven") => {
+            env_dir("MAVEN_HOME", "/usr/share/maven")
+        }
         "gradle" if created_by.contains("gradle.zip") => env_dir("GRADLE_HOME", "/opt/gradle"),
-        "openjdk" if created_by.contains("download.java.net") => env_dir("JAVA_HOME", "/usr/local/openjdk"),
+        "openjdk" if created_by.contains("download.java.net") => {
+            env_dir("JAVA_HOME", "/usr/local/openjdk")
+        }
         "amazoncorretto" if created_by.contains("corretto") => env_dir("JAVA_HOME", "/usr/lib/jvm"),
         "rust" if created_by.contains("rustup-init") => env_dir("RUSTUP_HOME", "/usr/local/rustup"),
-        "erlang" | "elixir" if created_by.contains("OTP_DOWNLOAD_URL") => dir("/usr/local/lib/erlang"),
+        "erlang" | "elixir" if created_by.contains("OTP_DOWNLOAD_URL") => {
+            dir("/usr/local/lib/erlang")
+        }
         "elixir" if created_by.contains("ELIXIR_DOWNLOAD_URL") => dir("/usr/local/lib/elixir"),
         "erlang" | "elixir" if created_by.contains("REBAR") => dir("/usr/local/bin"),
         "haskell" if created_by.contains("GHC_URL") => dir("/opt/ghc"),
         "haskell" if has(created_by, &["STACK_URL", "CABAL_INSTALL"]) => dir("/usr/local/bin"),
         "julia" if created_by.contains("julia.tar.gz") => env_dir("JULIA_PATH", "/usr/local/julia"),
         "swift" if created_by.contains("swift.tar.gz") => dir("/usr/lib/swift"),
-        "php" if created_by.contains("php.tar.xz") && !created_by.contains("docker-php-source extract") => dir("/usr/src"),
+        "php"
+            if created_by.contains("php.tar.xz")
+                && !created_by.contains("docker-php-source extract") =>
+        {
+            dir("/usr/src")
+        }
         "php" if is_build(created_by) => dir("/usr/local/lib/php"),
         "ruby" if is_build(created_by) => dir("/usr/local/lib/ruby"),
         "perl" if is_build(created_by) => dir("/usr/local/lib/perl5"),
@@ -308,15 +377,24 @@ pub fn split(record: &Value, os: &Os, records: &Records) -> Split {
         .enumerate()
         .map(|(i, l)| {
             let created_by = l["created_by"].as_str().unwrap_or_default();
-            (classify(image, record, i, created_by), l["compressed_bytes"].as_u64().unwrap_or(0))
+            (
+                classify(image, record, i, created_by),
+                l["compressed_bytes"].as_u64().unwrap_or(0),
+            )
         })
         .collect();
-    let os_compressed: u64 = layers.iter().filter(|(t, _)| *t == Target::Os).map(|(_, c)| c).sum();
+    let os_compressed: u64 = layers
+        .iter()
+        .filter(|(t, _)| *t == Target::Os)
+        .map(|(_, c)| c)
+        .sum();
     let all_compressed: u64 = layers.iter().map(|(_, c)| c).sum();
     let base = os_image(os, os_compressed, records);
     let os_bytes = match base.and_then(|b| b["size_bytes_uncompressed"].as_u64()) {
         Some(u) if u <= total => u,
-        _ if all_compressed > 0 => (total as u128 * os_compressed as u128 / all_compressed as u128) as u64,
+        _ if all_compressed > 0 => {
+            (total as u128 * os_compressed as u128 / all_compressed as u128) as u64
+        }
         _ => total,
     };
 
@@ -354,7 +432,13 @@ pub fn split(record: &Value, os: &Os, records: &Records) -> Split {
 
 /// The OS layer: a full Debian image is its slim sibling plus documentation, man pages
 /// and locales in /usr/share (the difference of the two catalog sizes).
-fn add_os(out: &mut Split, os_bytes: u64, base: Option<&Value>, weights: &[(String, u64)], records: &Records) {
+fn add_os(
+    out: &mut Split,
+    os_bytes: u64,
+    base: Option<&Value>,
+    weights: &[(String, u64)],
+    records: &Records,
+) {
     let slim = base.filter(|b| b["image"] == "debian").and_then(|b| {
         let tag = b["tag"].as_str()?;
         if tag.ends_with("-slim") {
@@ -395,12 +479,31 @@ fn carve_binaries(out: &mut Split, record: &Value, os: &Os) {
                 out.carve("/bin/busybox", "/bin", b);
             }
         }
+        // Their /bin/sh is bash; Debian 12's bash size stands in for theirs.
+        "oraclelinux" | "amazonlinux" => out.carve("/usr/bin/bash", "/usr/bin", BASH_BYTES),
         _ => {}
+    }
+    if record["image"] == "python" {
+        if let Some(v) = env(record, "PYTHON_VERSION") {
+            let minor: Vec<&str> = v.split('.').take(2).collect();
+            let minor = minor.join(".");
+            out.carve(
+                &format!("/usr/local/bin/python{minor}"),
+                &format!("/usr/local/lib/python{minor}"),
+                PYTHON_STUB_BYTES,
+            );
+        }
     }
 }
 
 /// Splits an estimate: `base_bytes` like the OS, the rest into `home` (or all like the OS).
-pub fn split_estimate(total: u64, os: &Os, base_bytes: u64, home: Option<&str>, records: &Records) -> Split {
+pub fn split_estimate(
+    total: u64,
+    os: &Os,
+    base_bytes: u64,
+    home: Option<&str>,
+    records: &Records,
+) -> Split {
     let mut out = Split::default();
     let weights = os_weights(os, records);
     let (spread, home_bytes) = match home {
