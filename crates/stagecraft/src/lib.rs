@@ -3,6 +3,7 @@
 //! Pipeline (one module each, data flowing one way):
 //! `parse` → `plan` → `build` (on `vfs`) → `report`. See ARCHITECTURE.md.
 
+pub mod catalog;
 pub mod context;
 pub mod diagnostics;
 pub mod dockerfile;
