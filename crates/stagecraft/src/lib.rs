@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod args;
 pub mod build;
+pub mod catalog;
 pub mod catalog_adapter;
 pub mod context;
 pub mod contract;

@@ -1,27 +1,39 @@
 //! `cargo xtask <command>`: project chores that need more than cargo.
-//!
-//! - `test`: every test of the project (what CI runs, via `.ci/run`).
 
+mod catalog;
 mod test;
+
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test      run every test of the project (what CI runs)
+  catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("test") => test::run(&args[1..]),
-        Some(other) => anyhow::bail!("unknown xtask command {other:?}; try: test"),
-        None => anyhow::bail!("usage: cargo xtask <test>"),
+    match args.first().map(String::as_str).unwrap_or_default() {
+        "test" => test::run(&args[1..]),
+        "catalog" => catalog::run(&workspace_root()),
+        "" | "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => anyhow::bail!("unknown xtask command {other:?}\n\n{USAGE}"),
     }
 }
 
-/// The workspace root (xtask lives in crates/xtask).
-pub fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| ".".into())
+/// The workspace root, wherever cargo was run from.
+pub fn workspace_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// Runs a command in the workspace root, failing on a non-zero exit.
 pub fn cmd(program: &str, args: &[&str]) -> anyhow::Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
-    let status = std::process::Command::new(program).args(args).current_dir(root()).status()?;
+    let status = std::process::Command::new(program).args(args).current_dir(workspace_root()).status()?;
     anyhow::ensure!(status.success(), "{program} {} failed with {status}", args.join(" "));
     Ok(())
 }
