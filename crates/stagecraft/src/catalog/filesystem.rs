@@ -107,6 +107,21 @@ const BUSYBOX_SKELETON: &[(&str, u32)] = &[
     ("/var", 0o755),
 ];
 
+/// `path` made absolute, with `.`, `..` and empty components removed.
+fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = vec![];
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 /// Merged-/usr links: `/bin -> usr/bin` and friends.
 const USR_LINKS: &[(&str, &str)] = &[
     ("/bin", "usr/bin"),
@@ -120,35 +135,39 @@ struct Tree {
 }
 
 impl Tree {
-    /// Follows symlinked directories in `path` (`/bin/x` → `/usr/bin/x` when /bin links there).
+    /// Follows symlinked directories in `path` (`/bin/x` → `/usr/bin/x` when /bin links
+    /// there), and cleans it: absolute, no `.`/`..`, no trailing slash.
     fn real_path(&self, path: &str) -> String {
-        for (i, _) in path
-            .match_indices('/')
-            .skip(1)
-            .chain(std::iter::once((path.len(), "")))
-        {
-            let prefix = &path[..i];
-            if let Some(BaseEntry {
-                kind: BaseKind::Symlink(target),
-                ..
-            }) = self.entries.get(prefix)
-            {
-                let base = if target.starts_with('/') {
-                    target.clone()
-                } else {
-                    let parent = &prefix[..prefix.rfind('/').unwrap_or(0)];
-                    format!("{parent}/{target}")
-                };
-                if i < path.len() {
-                    return self.real_path(&format!("{base}{}", &path[i..]));
+        let mut path = clean(path);
+        // Links point down into /usr, so a few hops suffice; the limit stops loops.
+        for _ in 0..16 {
+            let hop = path.match_indices('/').skip(1).find_map(|(i, _)| {
+                let prefix = &path[..i];
+                match self.entries.get(prefix).map(|e| &e.kind) {
+                    Some(BaseKind::Symlink(target)) => {
+                        let base = if target.starts_with('/') {
+                            target.clone()
+                        } else {
+                            format!("{}/{target}", &prefix[..prefix.rfind('/').unwrap_or(0)])
+                        };
+                        Some(clean(&format!("{base}{}", &path[i..])))
+                    }
+                    _ => None,
                 }
+            });
+            match hop {
+                Some(next) => path = next,
+                None => break,
             }
         }
-        path.to_string()
+        path
     }
 
     fn ensure_dir(&mut self, path: &str, mode: u32) -> String {
         let path = self.real_path(path);
+        if path == "/" {
+            return path;
+        }
         if let Some(parent) = path
             .rfind('/')
             .map(|i| &path[..i])
@@ -164,6 +183,9 @@ impl Tree {
 
     fn insert(&mut self, entry: BaseEntry) {
         let path = self.real_path(&entry.path);
+        if path == "/" {
+            return;
+        }
         if let Some(parent) = path
             .rfind('/')
             .map(|i| path[..i].to_string())
@@ -186,7 +208,9 @@ impl Tree {
         }
     }
 
-    /// Takes `bytes` from the deepest directory above `path` that has them, else from the largest.
+    /// Takes `bytes` from the deepest directory above `path` that has them, else from the
+    /// largest directory, else from the largest binary (the BusyBox image is one binary plus
+    /// these few text files).
     fn take_bytes(&mut self, path: &str, bytes: u64) {
         let mut dir = path.to_string();
         let from = loop {
@@ -203,18 +227,25 @@ impl Tree {
         let from = from.or_else(|| {
             self.entries
                 .values()
-                .filter(
-                    |e| matches!(e.kind, BaseKind::Dir { summary_bytes } if summary_bytes >= bytes),
-                )
-                .max_by_key(|e| e.size())
+                .filter(|e| match e.kind {
+                    BaseKind::Dir { summary_bytes } => summary_bytes >= bytes,
+                    BaseKind::File {
+                        size,
+                        content: None,
+                    } => size >= bytes,
+                    _ => false,
+                })
+                .max_by_key(|e| (matches!(e.kind, BaseKind::Dir { .. }), e.size()))
                 .map(|e| e.path.clone())
         });
-        if let Some(BaseEntry {
-            kind: BaseKind::Dir { summary_bytes },
-            ..
-        }) = from.and_then(|f| self.entries.get_mut(&f))
+        match from
+            .and_then(|f| self.entries.get_mut(&f))
+            .map(|e| &mut e.kind)
         {
-            *summary_bytes -= bytes;
+            Some(BaseKind::Dir { summary_bytes: n }) | Some(BaseKind::File { size: n, .. }) => {
+                *n -= bytes
+            }
+            _ => {}
         }
     }
 

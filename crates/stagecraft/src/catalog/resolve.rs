@@ -215,7 +215,7 @@ fn estimate(catalog: &Catalog, r: &Reference, written: &str) -> Option<(ImageFac
     f.image = r.repository.clone();
     f.tag = tag.to_string();
     let name = if r.repository.is_empty() {
-        written.trim().to_string()
+        format!("{:?}", written.trim())
     } else {
         r.display()
     };

@@ -486,3 +486,37 @@ fn references() {
     assert_eq!(r.display(), "node:22");
     assert_eq!(Reference::parse("bitnami/python").short_name(), "python");
 }
+
+/// Odd facts a caller might build: relative and dotted paths, `/` as WORKDIR.
+#[test]
+fn filesystem_tolerates_odd_paths() {
+    let mut facts = builtin().resolve("alpine:3.24").facts;
+    facts.config.workdir = Some("/".into());
+    facts.config.volumes = vec!["data/".into(), "/srv/../var/./www".into()];
+    let fs = builtin().filesystem(&facts);
+    assert!(entry(&fs, "/").is_none());
+    assert!(entry(&fs, "/data").is_some());
+    assert!(entry(&fs, "/var/www").is_some());
+    // Through the merged-/usr link on Debian: /bin/x lands in /usr/bin/x.
+    let mut facts = builtin().resolve("debian:trixie").facts;
+    facts.config.workdir = Some("/bin/app".into());
+    let fs = builtin().filesystem(&facts);
+    assert!(entry(&fs, "/usr/bin/app").is_some() && entry(&fs, "/bin/app").is_none());
+}
+
+#[test]
+fn busybox_adds_up_exactly() {
+    for r in ["busybox", "busybox:musl", "busybox:uclibc"] {
+        let facts = builtin().resolve(r).facts;
+        assert_eq!(fs_total(&facts), facts.size_bytes, "{r}");
+    }
+}
+
+#[test]
+fn empty_reference() {
+    let r = builtin().resolve("  ");
+    assert_eq!(r.kind, MatchKind::Estimated);
+    assert!(r
+        .message
+        .is_some_and(|m| m.starts_with("unknown image \"\": assumed 75 MB")));
+}
