@@ -56,7 +56,8 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 config: p.config.clone(),
                 scope_args: p.args.clone(),
                 layers: p.layers.clone(),
-                base: BaseInfo { kind: BaseKind::Stage(*parent), reference: ctx.plan.stages[*parent].label(), ..p.base.clone() },
+                // The image's base is the parent's base image: a stage is not an image of its own.
+                base: p.base.clone(),
                 steps: Vec::new(),
                 failed: false,
                 uncertain: p.uncertain,

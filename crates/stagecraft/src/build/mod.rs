@@ -259,7 +259,8 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_
     };
     if changes_files {
         let diff = state.fs.close_layer();
-        let keep = !matches!(ins.kind, InstructionKind::Workdir(_)) || !diff.written.is_empty();
+        // A failed step leaves no layer; a WORKDIR that created nothing leaves none either.
+        let keep = !state.failed && (!matches!(ins.kind, InstructionKind::Workdir(_)) || !diff.written.is_empty());
         if keep {
             let compressed = diff
                 .written
