@@ -37,6 +37,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
         steps: Vec::new(),
         failed: false,
         uncertain: false,
+        complete: true,
         onbuild: Vec::new(),
         cmd_inherited: false,
     };
@@ -61,6 +62,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 steps: Vec::new(),
                 failed: false,
                 uncertain: p.uncertain,
+                complete: p.complete,
                 onbuild: p.onbuild.clone(),
                 cmd_inherited: p.config.cmd.is_some(),
             },
@@ -81,6 +83,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
             }
             let mut state = empty(image.info.clone());
             state.fs = image.fs;
+            state.complete = false;
             state.config = image.config;
             state.cmd_inherited = state.config.cmd.is_some();
             state.layers.push(LayerRecord {

@@ -96,6 +96,8 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
         let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
         (value, f.span)
     });
+    // Whether a path missing from the origin is certainly missing (see StageResult::complete).
+    let mut origin_complete = true;
     let stage_fs;
     let origin: &Fs = match &from {
         None => {
@@ -105,6 +107,7 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
         Some((value, span)) => match plan::resolve_from(&ctx.plan.stages, value) {
             Some(FromRef::Stage(s)) => match done.stages.get(s).and_then(Option::as_ref) {
                 Some(r) => {
+                    origin_complete = r.complete;
                     stage_fs = r.fs.clone();
                     &stage_fs
                 }
@@ -119,6 +122,7 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
                 if let Some(note) = img.note {
                     ctx.diags.push(img.note_severity, img.note_code, *span, note);
                 }
+                origin_complete = false;
                 stage_fs = img.fs;
                 &stage_fs
             }
@@ -170,7 +174,7 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
                         continue;
                     }
                     let shown = format!("/{}", vfs::normalize(&raw).trim_start_matches('/'));
-                    if ctx.options.strict || !from_context {
+                    if (from_context && ctx.options.strict) || (!from_context && origin_complete) {
                         ctx.diags.error("CopySourceNotFound", word.span, format!("failed to calculate checksum: {shown:?}: not found"));
                         state.failed = true;
                         return String::new();
@@ -182,11 +186,14 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
                         dest.clone()
                     };
                     state.fs.write(&target, placement.apply(Node::sized_file(0, 0o644)), (0, 0));
-                    ctx.diags.warning(
-                        "MissingContextFile",
-                        word.span,
-                        format!("{raw} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
-                    );
+                    let why = match &from {
+                        None => format!("{raw} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
+                        Some((stage, _)) => format!(
+                            "{shown} is not among the files the simulator knows in {stage} (a RUN it does not model, or a base-image file it does not list, may create it): copied as an empty placeholder to {target}"
+                        ),
+                    };
+                    let code = if from.is_none() { "MissingContextFile" } else { "MissingStageFile" };
+                    ctx.diags.warning(code, word.span, why);
                     continue;
                 }
                 let into_dir = dest_is_dir_syntax || dest_exists_as_dir || many || matched.len() > 1;

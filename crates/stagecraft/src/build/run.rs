@@ -142,7 +142,8 @@ fn parse_mount(flag: &Flag) -> Result<Mount, String> {
         m.target = match kind {
             MountKind::Secret => format!("/run/secrets/{}", m.id.clone().or_else(|| m.source.clone()).unwrap_or_default()),
             MountKind::Ssh => "/run/buildkit/ssh_agent.0".to_string(),
-            _ => return Err(format!("mount type {kind:?} needs a target: add target=<path>").to_lowercase()),
+            // BuildKit joins an empty target with the WORKDIR.
+            _ => ".".to_string(),
         };
     }
     Ok(m)

@@ -1,0 +1,55 @@
+//! Every real-world Dockerfile in ../shared/corpus/real-world simulates in lenient mode, with
+//! no context, without a panic. (Their context is not in the corpus: the missing files become
+//! placeholders with warnings, which is what lenient mode is for.)
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use stagecraft::{BuildContext, Severity, Simulation};
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("../shared/corpus/real-world").filter_map(|e| Some(e.ok()?.path())).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "Dockerfile"));
+    files.sort();
+    files
+}
+
+#[test]
+fn every_real_world_dockerfile_simulates_without_panic() {
+    let files = corpus();
+    assert!(files.len() >= 60, "expected the 60 real-world Dockerfiles, found {}", files.len());
+    let ctx = BuildContext::new();
+    let mut panics = Vec::new();
+    let mut summary = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let result = std::panic::catch_unwind(|| {
+            stagecraft::simulate(&Simulation {
+                dockerfile: &text,
+                dockerfile_name: None,
+                context: &ctx,
+                build_args: BTreeMap::new(),
+                target: None,
+                strict: false,
+            })
+        });
+        match result {
+            Ok(report) => {
+                let errors: Vec<String> = report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| format!("{}:{} {}", d.line, d.code, d.message))
+                    .collect();
+                if !errors.is_empty() {
+                    summary.push(format!("{}: {}", path.file_name().unwrap_or_default().to_string_lossy(), errors.join("; ")));
+                }
+                assert!(report.target.is_some() || !errors.is_empty(), "{}: no target and no error", path.display());
+            }
+            Err(_) => panics.push(path.display().to_string()),
+        }
+    }
+    eprintln!("{} files simulated; {} with error diagnostics:\n{}", files.len(), summary.len(), summary.join("\n"));
+    assert!(panics.is_empty(), "simulation panicked on:\n{}", panics.join("\n"));
+}
