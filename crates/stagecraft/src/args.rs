@@ -98,51 +98,22 @@ fn expand_default(decl: &ArgDecl, vars: &dyn Lookup, escape: char, diags: &mut D
     }
 }
 
-/// A stage's ARG scope as it grows: inherits nothing from the global scope except through
-/// re-declaration.
-#[derive(Clone, Debug)]
-pub struct StageScope<'a> {
-    globals: &'a ArgScope,
-    build_args: &'a BTreeMap<String, String>,
-    pub args: ArgScope,
-}
-
-impl<'a> StageScope<'a> {
-    pub fn new(globals: &'a ArgScope, build_args: &'a BTreeMap<String, String>) -> StageScope<'a> {
-        StageScope { globals, build_args, args: ArgScope::default() }
+/// The value `ARG <decl>` takes inside a stage: the build-arg value, else its own default
+/// (expanded with `vars`, the stage's ENV and ARGs), else the global ARG of that name.
+pub fn stage_arg_value(
+    decl: &ArgDecl,
+    globals: &ArgScope,
+    build_args: &BTreeMap<String, String>,
+    vars: &dyn Lookup,
+    escape: char,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let name = decl.name.value.as_str();
+    if let Some(v) = build_args.get(name) {
+        return Some(v.clone());
     }
-
-    /// Starts from a parent stage's ARGs (`FROM <stage>` inherits them).
-    pub fn inheriting(globals: &'a ArgScope, build_args: &'a BTreeMap<String, String>, parent: ArgScope) -> StageScope<'a> {
-        StageScope { globals, build_args, args: parent }
+    if decl.default.is_some() {
+        return expand_default(decl, vars, escape, diags);
     }
-
-    pub fn declare_all(&mut self, decls: &[ArgDecl], escape: char, diags: &mut Diagnostics) {
-        for decl in decls {
-            let value = self.value_for(decl, &self.args.clone(), escape, diags);
-            self.args.set(&decl.name.value, value);
-        }
-    }
-
-    /// The value `ARG <decl>` takes, with `vars` (the stage's ENV and ARGs) for its default.
-    pub fn value_for(&self, decl: &ArgDecl, vars: &dyn Lookup, escape: char, diags: &mut Diagnostics) -> Option<String> {
-        let name = decl.name.value.as_str();
-        if let Some(v) = self.build_args.get(name) {
-            return Some(v.clone());
-        }
-        if decl.default.is_some() {
-            return expand_default(decl, vars, escape, diags);
-        }
-        self.globals.get(name).map(str::to_string)
-    }
-
-    pub fn declare(&mut self, name: &str, value: Option<String>) {
-        self.args.set(name, value);
-    }
-}
-
-impl Lookup for StageScope<'_> {
-    fn lookup(&self, name: &str) -> Option<&str> {
-        self.args.get(name)
-    }
+    globals.get(name).map(str::to_string)
 }

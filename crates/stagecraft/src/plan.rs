@@ -239,7 +239,7 @@ fn stage_dependencies(
         deps.push(Dependency { stage: parent, kind: DependencyKind::From, instruction: stage.from_instruction, span: stage.base_span });
     }
     // ARG values visible in this stage, for `COPY --from=$X`.
-    let mut scope = args::StageScope::new(globals, build_args);
+    let mut scope = ArgScope::default();
     for i in stage.body.clone() {
         let ins = &dockerfile.instructions[i];
         let ins = match &ins.kind {
@@ -247,7 +247,12 @@ fn stage_dependencies(
             _ => ins,
         };
         match &ins.kind {
-            InstructionKind::Arg(decls) => scope.declare_all(decls, escape, diags),
+            InstructionKind::Arg(decls) => {
+                for decl in decls {
+                    let value = args::stage_arg_value(decl, globals, build_args, &scope.clone(), escape, diags);
+                    scope.set(&decl.name.value, value);
+                }
+            }
             InstructionKind::Copy(_) | InstructionKind::Add(_) => {
                 if let Some(flag) = ins.flag("from") {
                     let raw = flag.value.clone().unwrap_or_default();

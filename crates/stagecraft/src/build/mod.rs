@@ -10,7 +10,7 @@ mod users;
 
 use std::collections::BTreeMap;
 
-use crate::args::{ArgScope, StageScope};
+use crate::args::{self, ArgScope};
 use crate::context::BuildContext;
 use crate::diagnostics::Diagnostics;
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind};
@@ -191,8 +191,6 @@ pub fn build(
 fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResult {
     let stage = &ctx.plan.stages[index];
     let mut state = base::initial_state(ctx, stage, done);
-    let globals = &ctx.plan.global_args;
-    let build_args = ctx.options.build_args;
 
     // Triggers of a parent stage run first, as if written right after FROM.
     let triggers = std::mem::take(&mut state.onbuild);
@@ -205,16 +203,12 @@ fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResu
     for i in stage.body.clone() {
         instructions.push((i, &ctx.dockerfile.instructions[i]));
     }
-    let mut scope = StageScope::inheriting(globals, build_args, std::mem::take(&mut state.scope_args));
     for (i, ins) in instructions {
         if state.failed {
             break;
         }
-        state.scope_args = scope.args.clone();
-        dispatch(ctx, &mut state, &mut scope, i, ins, done);
-        scope.args = state.scope_args.clone();
+        dispatch(ctx, &mut state, i, ins, done);
     }
-    state.scope_args = scope.args;
     StageResult {
         index,
         fs: state.fs,
@@ -230,7 +224,7 @@ fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResu
     }
 }
 
-fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_>, i: usize, ins: &Instruction, done: &BuildOutput) {
+fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instruction, done: &BuildOutput) {
     let changes_files = matches!(
         ins.kind,
         InstructionKind::Run { .. } | InstructionKind::Copy(_) | InstructionKind::Add(_) | InstructionKind::Workdir(_)
@@ -245,9 +239,8 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_
             for decl in decls {
                 let value = {
                     let vars = state.vars();
-                    scope.value_for(decl, &vars, escape, ctx.diags)
+                    args::stage_arg_value(decl, &ctx.plan.global_args, ctx.options.build_args, &vars, escape, ctx.diags)
                 };
-                scope.declare(&decl.name.value, value.clone());
                 state.scope_args.set(&decl.name.value, value);
             }
             String::new()
