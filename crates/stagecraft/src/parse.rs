@@ -151,7 +151,7 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
     let first_from = logicals.iter().position(|l| l.keyword().eq_ignore_ascii_case("from"));
     for (i, lg) in logicals.iter().enumerate() {
         let keyword = lg.keyword();
-        let kw_span = cx.span(lg.start..lg.start + keyword.len());
+        let kw_span = cx.span(lg.joined.src_range(lg.at..lg.at + keyword.len()));
         let upper = keyword.to_ascii_uppercase();
         if !KEYWORDS.contains(&upper.as_str()) {
             let mut message = format!("unknown instruction `{keyword}`");
@@ -169,6 +169,9 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
             patch.blank(lg.line_start..lg.end);
             continue;
         }
+        if upper == "FROM" && !check_from(cx, lg, patch, out) {
+            continue;
+        }
         for h in lg.heredocs.iter().filter(|h| !h.terminated) {
             let message =
                 format!("heredoc `{0}` is never closed: end it with a line containing only `{0}`", h.marker.name);
@@ -183,6 +186,32 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
         let message = "no FROM instruction: a Dockerfile needs `FROM <image>` to start a build stage";
         out.error("NoStage", cx.span(logicals[0].start..logicals[0].start), message);
     }
+}
+
+/// FROM must read `FROM [--platform=…] <image> [AS <name>]`. A malformed line that still has
+/// an image keeps it, so the stage does not vanish while the user types; parse-dockerfile is
+/// shown only that part. Returns false when the instruction is dropped.
+fn check_from(cx: &Ctx, lg: &scan::Logical, patch: &mut Patch, out: &mut Out) -> bool {
+    let text = &lg.joined.text;
+    let parts = words::split_command(text, lg.at);
+    let ws = words::split_words(text, parts.args);
+    let is_as = |r: &Range<usize>| text[r.clone()].eq_ignore_ascii_case("as");
+    let message = match ws.as_slice() {
+        [] => {
+            let span = cx.span(lg.joined.src_range(parts.keyword));
+            out.error("ParseError", span, "FROM needs an image: FROM <image> [AS <name>]");
+            patch.blank(lg.line_start..lg.end);
+            return false;
+        }
+        [_] => return true,
+        [_, a, _] if is_as(a) => return true,
+        [_, a] if is_as(a) => "`AS` needs a stage name after it: FROM <image> AS <name>",
+        _ => "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]",
+    };
+    let extra = lg.joined.src_range(ws[1].start..ws[ws.len() - 1].end);
+    out.error("ParseError", cx.span(extra.clone()), message);
+    patch.blank(extra.start..lg.end);
+    true
 }
 
 /// The known keyword closest to an unknown one, if it is a plausible typo.
@@ -354,7 +383,7 @@ impl Patch {
     fn new(src: &str, dirs: &scan::Directives, logicals: &[scan::Logical], escape: char) -> Patch {
         let mut p = Patch { bytes: src.as_bytes().to_vec() };
         // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
-        let mut pos = 0;
+        let mut pos = if src.contains(&format!("{escape}{escape}")) { 0 } else { src.len() };
         while let Some(line) = scan::line_at(src, pos) {
             pos = line.next;
             let t = src[line.start..line.end].trim_end_matches([' ', '\t']);
@@ -374,6 +403,29 @@ impl Patch {
         }
         if let Some(line) = dirs.after.filter(|l| src[l.start..l.end].trim_start().starts_with('#')) {
             p.blank(line.start..line.end);
+        }
+        // After a lone `--`, BuildKit reads no more flags; parse-dockerfile would.
+        for lg in logicals {
+            let t = &lg.joined.text;
+            if !t.contains("-- ") && !t.contains("--\t") {
+                continue;
+            }
+            let mut parts = words::split_command(t, lg.at);
+            if t[parts.keyword.clone()].eq_ignore_ascii_case("onbuild") && !parts.args.is_empty() {
+                parts = words::split_command(t, parts.args.start);
+            }
+            if t[parts.args.clone()].starts_with("--") {
+                let dashed =
+                    words::split_words(t, parts.args).into_iter().take_while(|w| t[w.clone()].starts_with("--"));
+                for w in dashed {
+                    for i in [w.start, w.start + 1] {
+                        let at = lg.joined.src(i);
+                        if p.bytes.get(at) == Some(&b'-') {
+                            p.bytes[at] = b'_';
+                        }
+                    }
+                }
+            }
         }
         // Heredoc bodies are read by `scan`; parse-dockerfile sees a plain word and blank lines.
         for lg in logicals {
