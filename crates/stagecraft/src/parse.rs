@@ -10,6 +10,8 @@
 //!   It is given a *patched* copy of the text, same length and line structure, in which
 //!   heredoc bodies are blanked, heredoc markers defused and a `\\` at the end of a line is
 //!   no longer a continuation — the places where it reads lines differently from BuildKit.
+//!   (Its own heredoc support, one heredoc at the start of a RUN, with `<<-` tabs stripped,
+//!   is bypassed: all heredocs come from `scan`.)
 //!
 //! `convert` then cuts each instruction's arguments with BuildKit's rules on the joined line.
 //! When parse-dockerfile stops at an error, the offending instruction is blanked out of the
@@ -259,8 +261,9 @@ fn read(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) 
         }
         let at = offset_of(cx.src, err.line(), err.column());
         let i = logicals.partition_point(|l| l.line_start <= at);
-        let (range, keyword) = match i.checked_sub(1).map(|i| &logicals[i]) {
-            Some(lg) => (lg.line_start..lg.end.max(at), lg.keyword()),
+        // The instruction the error is in; between instructions, just its line.
+        let (range, keyword) = match i.checked_sub(1).map(|i| &logicals[i]).filter(|lg| at <= lg.end) {
+            Some(lg) => (lg.line_start..lg.end, lg.keyword()),
             None => (scan::line_at(cx.src, at).map_or(at..at, |l| l.start..l.end), ""),
         };
         let message = format!("{err:#}");
@@ -272,7 +275,10 @@ fn read(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) 
             "ParseError"
         };
         let line_end = scan::line_at(cx.src, at).map_or(at, |l| l.end.max(at));
-        out.error(code, cx.span(at..line_end), explain(keyword, &message));
+        let (span, message) = (cx.span(at..line_end), explain(keyword, &message));
+        if !out.items.iter().any(|d| d.2 == span && d.3 == message) {
+            out.error(code, span, message);
+        }
         errors += 1;
         if errors >= MAX_ERRORS || !patch.blank(range) {
             if errors >= MAX_ERRORS {
@@ -359,6 +365,18 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
 
 /// parse-dockerfile's message, said in terms of the instruction it is about.
 fn explain(keyword: &str, message: &str) -> String {
+    const COUNTS: [(&str, &str); 3] = [
+        (" instruction requires at least one argument", "at least one argument"),
+        (" instruction requires at least two arguments", "at least two arguments"),
+        (" instruction requires exactly one argument", "exactly one argument"),
+    ];
+    for (suffix, count) in COUNTS {
+        if let Some(word) = message.strip_suffix(suffix) {
+            let word = word.to_ascii_uppercase();
+            let what = if matches!(word.as_str(), "COPY" | "ADD") { ": sources, then a destination" } else { "" };
+            return format!("{word} needs {count}{what}");
+        }
+    }
     let kw = keyword.to_ascii_uppercase();
     match message {
         "expected CMD or NONE" => "HEALTHCHECK takes `CMD <command>` or `NONE`".into(),
@@ -368,7 +386,7 @@ fn explain(keyword: &str, message: &str) -> String {
         "expected AS" | "expected newline or eof" if kw == "FROM" => {
             "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]".into()
         }
-        _ if kw.is_empty() || message.contains(&kw) => message.into(),
+        _ if kw.is_empty() || message.to_ascii_uppercase().contains(&kw) => message.into(),
         _ => format!("{kw}: {message}"),
     }
 }
@@ -382,11 +400,17 @@ struct Patch {
 impl Patch {
     fn new(src: &str, dirs: &scan::Directives, logicals: &[scan::Logical], escape: char) -> Patch {
         let mut p = Patch { bytes: src.as_bytes().to_vec() };
-        // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
-        let mut pos = if src.contains(&format!("{escape}{escape}")) { 0 } else { src.len() };
+        let mut pos = 0;
         while let Some(line) = scan::line_at(src, pos) {
             pos = line.next;
-            let t = src[line.start..line.end].trim_end_matches([' ', '\t']);
+            let text = &src[line.start..line.end];
+            if text.trim_start().starts_with('#') {
+                // A comment for BuildKit, even after Unicode blanks (parse-dockerfile disagrees).
+                p.blank(line.start..line.end);
+                continue;
+            }
+            // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
+            let t = text.trim_end_matches([' ', '\t']);
             let mut tail = t.chars().rev();
             if tail.next() == Some(escape) && tail.next() == Some(escape) {
                 p.bytes[line.start + t.len() - 1] = b'_';
@@ -426,6 +450,14 @@ impl Patch {
                     }
                 }
             }
+        }
+        // Blanks before a keyword: BuildKit skips Unicode ones (NBSP), parse-dockerfile does not;
+        // a second byte order mark would make parse-dockerfile shift its columns.
+        for lg in logicals {
+            p.blank(lg.line_start..lg.start);
+        }
+        if p.bytes.starts_with("\u{feff}".as_bytes()) {
+            p.blank(0..3);
         }
         // Heredoc bodies are read by `scan`; parse-dockerfile sees a plain word and blank lines.
         for lg in logicals {

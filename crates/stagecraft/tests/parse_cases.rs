@@ -46,6 +46,7 @@ cases!(
     onbuild,
     only_comments,
     run_flags,
+    unicode_blanks,
 );
 
 #[test]

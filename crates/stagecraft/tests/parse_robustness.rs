@@ -13,7 +13,8 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
-/// Parses `text` and checks that every span is within it, on character boundaries.
+/// Parses `text` and checks that every span is within it, on character boundaries, that no
+/// diagnostic is repeated (recovery made progress) and that the two readers agreed.
 fn parse_checked(text: &str) {
     let mut diags = Diagnostics::new(text);
     let df = parse(text, &mut diags);
@@ -26,6 +27,12 @@ fn parse_checked(text: &str) {
     }
     spans.extend(diags.items().iter().map(|d| d.span));
     spans.extend(df.directives.syntax.iter().chain(&df.directives.check).map(|d| d.span));
+    let items = diags.items();
+    for (i, d) in items.iter().enumerate() {
+        assert!(!d.message.starts_with("internal error"), "{}; text: {text:?}", d.message);
+        let repeated = items[..i].iter().any(|e| (e.code, e.span, &e.message) == (d.code, d.span, &d.message));
+        assert!(!repeated, "diagnostic reported twice: {} {}; text: {text:?}", d.code, d.message);
+    }
     if let Some(bad) = spans.into_iter().find(|&s| !ok(s)) {
         panic!("span {bad:?} outside the text or not on a character boundary; text: {text:?}");
     }
@@ -176,7 +183,7 @@ fn garbage_parses() {
         "0",
     ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for _ in 0..3000 {
+    for _ in 0..10000 {
         let len = rng.below(40);
         let mut text = String::new();
         for _ in 0..len {
