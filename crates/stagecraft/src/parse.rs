@@ -180,7 +180,8 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
             out.error("UnterminatedHeredoc", cx.span(lg.joined.src_range(h.word.clone())), message);
         }
         if let Some(line) = lg.empty_continuations.first() {
-            let message = "empty continuation line: the instruction goes on past this blank line (this will be an error in a future Docker release)";
+            let message = "empty continuation line: the instruction goes on past this blank line \
+                           (this will be an error in a future Docker release)";
             out.warning(cx, "NoEmptyContinuation", cx.span(line.start..line.end), message);
         }
     }
@@ -428,27 +429,36 @@ impl Patch {
         if let Some(line) = dirs.after.filter(|l| src[l.start..l.end].trim_start().starts_with('#')) {
             p.blank(line.start..line.end);
         }
-        // After a lone `--`, BuildKit reads no more flags; parse-dockerfile would.
         for lg in logicals {
             let t = &lg.joined.text;
-            if !t.contains("-- ") && !t.contains("--\t") {
+            let dashes = t.contains("-- ") || t.contains("--\t");
+            if !dashes && !t.contains("[]") && !t.contains("[ ") {
                 continue;
             }
             let mut parts = words::split_command(t, lg.at);
             if t[parts.keyword.clone()].eq_ignore_ascii_case("onbuild") && !parts.args.is_empty() {
                 parts = words::split_command(t, parts.args.start);
             }
-            if t[parts.args.clone()].starts_with("--") {
-                let dashed =
-                    words::split_words(t, parts.args).into_iter().take_while(|w| t[w.clone()].starts_with("--"));
-                for w in dashed {
-                    for i in [w.start, w.start + 1] {
-                        let at = lg.joined.src(i);
-                        if p.bytes.get(at) == Some(&b'-') {
-                            p.bytes[at] = b'_';
-                        }
-                    }
+            let args = &t[parts.args.clone()];
+            let mut defuse = |i: usize, from: u8| {
+                let at = lg.joined.src(i);
+                if p.bytes.get(at) == Some(&from) {
+                    p.bytes[at] = b'_';
                 }
+            };
+            // After a lone `--`, BuildKit reads no more flags; parse-dockerfile would.
+            if args.starts_with("--") {
+                let words = words::split_words(t, parts.args.clone());
+                for w in words.into_iter().take_while(|w| t[w.clone()].starts_with("--")) {
+                    defuse(w.start, b'-');
+                    defuse(w.start + 1, b'-');
+                }
+            }
+            // `ENTRYPOINT []` clears the entrypoint; parse-dockerfile wants at least one word.
+            if t[parts.keyword].eq_ignore_ascii_case("entrypoint")
+                && words::json_array(args) == words::Json::Strings(vec![])
+            {
+                defuse(parts.args.start, b'[');
             }
         }
         // Blanks before a keyword: BuildKit skips Unicode ones (NBSP), parse-dockerfile does not;

@@ -119,7 +119,8 @@ impl Conv<'_, '_> {
         if let Some(name) = &alias {
             if !valid_stage_name(&name.value) {
                 let message = format!(
-                    "invalid stage name `{}`: a stage name starts with a letter and has only letters, digits, `-`, `_` and `.`",
+                    "invalid stage name `{}`: a stage name starts with a letter and has only \
+                     letters, digits, `-`, `_` and `.`",
                     name.value
                 );
                 self.out.error("InvalidStageName", name.span, message);

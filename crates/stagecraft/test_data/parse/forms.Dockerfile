@@ -21,3 +21,7 @@ HEALTHCHECK NONE
 CMD [ "echo", [ "nested" ] ]
 CMD [["a"]]
 RUN [ "not", json
+ENTRYPOINT []
+ENTRYPOINT [ ]
+ONBUILD ENTRYPOINT []
+RUN []
