@@ -29,7 +29,9 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// Raw text of one argument, as written (quotes and `$` kept), with its span.
+/// Raw text of one argument, as written (quotes and `$` kept, line continuations removed),
+/// with its span. A word from a JSON array (`COPY ["a b", "/c"]`) holds the decoded string and
+/// the span of its literal.
 pub type Word = Spanned<String>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +40,8 @@ pub struct Instruction {
     pub span: Span,
     /// The keyword as written (`copy`, `COPY`).
     pub keyword: Word,
-    /// `--name[=value]` flags, in order.
+    /// `--name[=value]` flags, in order, as BuildKit reads them: any instruction may carry
+    /// them (the parser reports the ones it does not accept) and a lone `--` ends them.
     pub flags: Vec<Flag>,
     pub kind: InstructionKind,
 }
@@ -56,13 +59,16 @@ impl Instruction {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flag {
     pub name: String,
-    /// `None` for a bare `--link`.
+    /// `None` for a bare `--link`. Quotes are removed and `\` escapes applied, as BuildKit
+    /// stores flag values (`--chown="a b"` is `a b`); `$` is not expanded yet.
     pub value: Option<String>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InstructionKind {
+    /// `alias` is as written: stage names are case-insensitive (BuildKit lower-cases them),
+    /// and the parser does not check them for duplicates (the planner does).
     From { image: Word, alias: Option<Word> },
     Arg(Vec<ArgDecl>),
     Env(Vec<KeyValue>),
@@ -81,6 +87,7 @@ pub enum InstructionKind {
     /// `None` is `HEALTHCHECK NONE`.
     Healthcheck(Option<CommandForm>),
     Maintainer(Word),
+    /// The trigger, with its own span and keyword (never FROM, MAINTAINER or ONBUILD).
     Onbuild(Box<Instruction>),
 }
 
@@ -117,7 +124,8 @@ pub struct ArgDecl {
     pub default: Option<Word>,
 }
 
-/// `key=value` (or legacy `key value`) with both sides raw.
+/// `key=value` (or legacy `key value`) with both sides raw. In the legacy form the value is
+/// the rest of the line (`ENV A b c` is `A` = `b c`), and the source has no `=` after the key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyValue {
     pub key: Word,
@@ -128,7 +136,10 @@ pub struct KeyValue {
 pub enum CommandForm {
     /// JSON array form: run directly, no shell, no expansion.
     Exec(Vec<String>),
-    /// Shell form: the text handed to the stage's SHELL, line continuations removed.
+    /// Shell form: the text handed to the stage's SHELL, with BuildKit's line joining
+    /// (escape + line break removed, comment and blank lines inside the continuation dropped,
+    /// leading blanks of continued lines kept); otherwise as written. For a RUN with heredocs it
+    /// still contains the markers (`<<EOF cat > /f`).
     Shell(Spanned<String>),
 }
 
@@ -136,11 +147,15 @@ pub enum CommandForm {
 pub struct Heredoc {
     /// The delimiter word (`EOF` for `<<EOF`, `<<-EOF` or `<<"EOF"`).
     pub name: String,
+    /// The body as written, each line with its line break, up to the terminator line; with
+    /// `<<-` already without leading tabs (BuildKit's `ChompHeredocContent`).
     pub content: String,
     /// False when the delimiter was quoted: no variable expansion in the body.
     pub expand: bool,
-    /// `<<-`: leading tabs are stripped from each line.
+    /// `<<-`: leading tabs were stripped from each line of `content` (and the terminator
+    /// line may be indented with tabs).
     pub strip_tabs: bool,
+    /// The body and its terminator line (the marker itself is on the instruction's line).
     pub span: Span,
 }
 
@@ -153,5 +168,6 @@ pub struct CopyArgs {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CopySource {
     Path(Word),
+    /// `COPY <<EOF /dest/`: a file named after the delimiter, holding the body.
     Heredoc(Heredoc),
 }

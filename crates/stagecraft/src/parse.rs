@@ -10,6 +10,8 @@
 //!   It is given a *patched* copy of the text, same length and line structure, in which
 //!   heredoc bodies are blanked, heredoc markers defused and a `\\` at the end of a line is
 //!   no longer a continuation — the places where it reads lines differently from BuildKit.
+//!   (Its own heredoc support, one heredoc at the start of a RUN, with `<<-` tabs stripped,
+//!   is bypassed: all heredocs come from `scan`.)
 //!
 //! `convert` then cuts each instruction's arguments with BuildKit's rules on the joined line.
 //! When parse-dockerfile stops at an error, the offending instruction is blanked out of the
@@ -151,7 +153,7 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
     let first_from = logicals.iter().position(|l| l.keyword().eq_ignore_ascii_case("from"));
     for (i, lg) in logicals.iter().enumerate() {
         let keyword = lg.keyword();
-        let kw_span = cx.span(lg.start..lg.start + keyword.len());
+        let kw_span = cx.span(lg.joined.src_range(lg.at..lg.at + keyword.len()));
         let upper = keyword.to_ascii_uppercase();
         if !KEYWORDS.contains(&upper.as_str()) {
             let mut message = format!("unknown instruction `{keyword}`");
@@ -169,13 +171,17 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
             patch.blank(lg.line_start..lg.end);
             continue;
         }
+        if upper == "FROM" && !check_from(cx, lg, patch, out) {
+            continue;
+        }
         for h in lg.heredocs.iter().filter(|h| !h.terminated) {
             let message =
                 format!("heredoc `{0}` is never closed: end it with a line containing only `{0}`", h.marker.name);
             out.error("UnterminatedHeredoc", cx.span(lg.joined.src_range(h.word.clone())), message);
         }
         if let Some(line) = lg.empty_continuations.first() {
-            let message = "empty continuation line: the instruction goes on past this blank line (this will be an error in a future Docker release)";
+            let message = "empty continuation line: the instruction goes on past this blank line \
+                           (this will be an error in a future Docker release)";
             out.warning(cx, "NoEmptyContinuation", cx.span(line.start..line.end), message);
         }
     }
@@ -183,6 +189,32 @@ fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut O
         let message = "no FROM instruction: a Dockerfile needs `FROM <image>` to start a build stage";
         out.error("NoStage", cx.span(logicals[0].start..logicals[0].start), message);
     }
+}
+
+/// FROM must read `FROM [--platform=…] <image> [AS <name>]`. A malformed line that still has
+/// an image keeps it, so the stage does not vanish while the user types; parse-dockerfile is
+/// shown only that part. Returns false when the instruction is dropped.
+fn check_from(cx: &Ctx, lg: &scan::Logical, patch: &mut Patch, out: &mut Out) -> bool {
+    let text = &lg.joined.text;
+    let parts = words::split_command(text, lg.at);
+    let ws = words::split_words(text, parts.args);
+    let is_as = |r: &Range<usize>| text[r.clone()].eq_ignore_ascii_case("as");
+    let message = match ws.as_slice() {
+        [] => {
+            let span = cx.span(lg.joined.src_range(parts.keyword));
+            out.error("ParseError", span, "FROM needs an image: FROM <image> [AS <name>]");
+            patch.blank(lg.line_start..lg.end);
+            return false;
+        }
+        [_] => return true,
+        [_, a, _] if is_as(a) => return true,
+        [_, a] if is_as(a) => "`AS` needs a stage name after it: FROM <image> AS <name>",
+        _ => "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]",
+    };
+    let extra = lg.joined.src_range(ws[1].start..ws[ws.len() - 1].end);
+    out.error("ParseError", cx.span(extra.clone()), message);
+    patch.blank(extra.start..lg.end);
+    true
 }
 
 /// The known keyword closest to an unknown one, if it is a plausible typo.
@@ -230,8 +262,9 @@ fn read(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) 
         }
         let at = offset_of(cx.src, err.line(), err.column());
         let i = logicals.partition_point(|l| l.line_start <= at);
-        let (range, keyword) = match i.checked_sub(1).map(|i| &logicals[i]) {
-            Some(lg) => (lg.line_start..lg.end.max(at), lg.keyword()),
+        // The instruction the error is in; between instructions, just its line.
+        let (range, keyword) = match i.checked_sub(1).map(|i| &logicals[i]).filter(|lg| at <= lg.end) {
+            Some(lg) => (lg.line_start..lg.end, lg.keyword()),
             None => (scan::line_at(cx.src, at).map_or(at..at, |l| l.start..l.end), ""),
         };
         let message = format!("{err:#}");
@@ -243,7 +276,10 @@ fn read(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) 
             "ParseError"
         };
         let line_end = scan::line_at(cx.src, at).map_or(at, |l| l.end.max(at));
-        out.error(code, cx.span(at..line_end), explain(keyword, &message));
+        let (span, message) = (cx.span(at..line_end), explain(keyword, &message));
+        if !out.items.iter().any(|d| d.2 == span && d.3 == message) {
+            out.error(code, span, message);
+        }
         errors += 1;
         if errors >= MAX_ERRORS || !patch.blank(range) {
             if errors >= MAX_ERRORS {
@@ -330,6 +366,18 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
 
 /// parse-dockerfile's message, said in terms of the instruction it is about.
 fn explain(keyword: &str, message: &str) -> String {
+    const COUNTS: [(&str, &str); 3] = [
+        (" instruction requires at least one argument", "at least one argument"),
+        (" instruction requires at least two arguments", "at least two arguments"),
+        (" instruction requires exactly one argument", "exactly one argument"),
+    ];
+    for (suffix, count) in COUNTS {
+        if let Some(word) = message.strip_suffix(suffix) {
+            let word = word.to_ascii_uppercase();
+            let what = if matches!(word.as_str(), "COPY" | "ADD") { ": sources, then a destination" } else { "" };
+            return format!("{word} needs {count}{what}");
+        }
+    }
     let kw = keyword.to_ascii_uppercase();
     match message {
         "expected CMD or NONE" => "HEALTHCHECK takes `CMD <command>` or `NONE`".into(),
@@ -339,7 +387,7 @@ fn explain(keyword: &str, message: &str) -> String {
         "expected AS" | "expected newline or eof" if kw == "FROM" => {
             "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]".into()
         }
-        _ if kw.is_empty() || message.contains(&kw) => message.into(),
+        _ if kw.is_empty() || message.to_ascii_uppercase().contains(&kw) => message.into(),
         _ => format!("{kw}: {message}"),
     }
 }
@@ -353,11 +401,17 @@ struct Patch {
 impl Patch {
     fn new(src: &str, dirs: &scan::Directives, logicals: &[scan::Logical], escape: char) -> Patch {
         let mut p = Patch { bytes: src.as_bytes().to_vec() };
-        // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
         let mut pos = 0;
         while let Some(line) = scan::line_at(src, pos) {
             pos = line.next;
-            let t = src[line.start..line.end].trim_end_matches([' ', '\t']);
+            let text = &src[line.start..line.end];
+            if text.trim_start().starts_with('#') {
+                // A comment for BuildKit, even after Unicode blanks (parse-dockerfile disagrees).
+                p.blank(line.start..line.end);
+                continue;
+            }
+            // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
+            let t = text.trim_end_matches([' ', '\t']);
             let mut tail = t.chars().rev();
             if tail.next() == Some(escape) && tail.next() == Some(escape) {
                 p.bytes[line.start + t.len() - 1] = b'_';
@@ -374,6 +428,46 @@ impl Patch {
         }
         if let Some(line) = dirs.after.filter(|l| src[l.start..l.end].trim_start().starts_with('#')) {
             p.blank(line.start..line.end);
+        }
+        for lg in logicals {
+            let t = &lg.joined.text;
+            let dashes = t.contains("-- ") || t.contains("--\t");
+            if !dashes && !t.contains("[]") && !t.contains("[ ") {
+                continue;
+            }
+            let mut parts = words::split_command(t, lg.at);
+            if t[parts.keyword.clone()].eq_ignore_ascii_case("onbuild") && !parts.args.is_empty() {
+                parts = words::split_command(t, parts.args.start);
+            }
+            let args = &t[parts.args.clone()];
+            let mut defuse = |i: usize, from: u8| {
+                let at = lg.joined.src(i);
+                if p.bytes.get(at) == Some(&from) {
+                    p.bytes[at] = b'_';
+                }
+            };
+            // After a lone `--`, BuildKit reads no more flags; parse-dockerfile would.
+            if args.starts_with("--") {
+                let words = words::split_words(t, parts.args.clone());
+                for w in words.into_iter().take_while(|w| t[w.clone()].starts_with("--")) {
+                    defuse(w.start, b'-');
+                    defuse(w.start + 1, b'-');
+                }
+            }
+            // `ENTRYPOINT []` clears the entrypoint; parse-dockerfile wants at least one word.
+            if t[parts.keyword].eq_ignore_ascii_case("entrypoint")
+                && words::json_array(args) == words::Json::Strings(vec![])
+            {
+                defuse(parts.args.start, b'[');
+            }
+        }
+        // Blanks before a keyword: BuildKit skips Unicode ones (NBSP), parse-dockerfile does not;
+        // a second byte order mark would make parse-dockerfile shift its columns.
+        for lg in logicals {
+            p.blank(lg.line_start..lg.start);
+        }
+        if p.bytes.starts_with("\u{feff}".as_bytes()) {
+            p.blank(0..3);
         }
         // Heredoc bodies are read by `scan`; parse-dockerfile sees a plain word and blank lines.
         for lg in logicals {

@@ -37,6 +37,18 @@ impl Conv<'_, '_> {
         Word { value: self.text()[r.clone()].to_string(), span: self.span(r) }
     }
 
+    /// The strings of a JSON array with the span of each literal.
+    fn json_words(&self, values: Vec<String>, args: Range<usize>) -> Vec<Word> {
+        let literals = words::json_strings(self.text(), args.clone());
+        let whole = self.span(args);
+        let spans: Vec<_> = if literals.len() == values.len() {
+            literals.into_iter().map(|r| self.span(r)).collect()
+        } else {
+            vec![whole; values.len()]
+        };
+        values.into_iter().zip(spans).map(|(value, span)| Word { value, span }).collect()
+    }
+
     fn instruction(&mut self, ins: &pd::Instruction<'_>, at: usize) -> Option<Instruction> {
         let parts = words::split_command(self.text(), at);
         let keyword = self.word(parts.keyword.clone());
@@ -94,26 +106,27 @@ impl Conv<'_, '_> {
     }
 
     fn from(&mut self, args: Range<usize>) -> Option<InstructionKind> {
+        // A malformed line was reported by `precheck`, which keeps the image so the stage stays.
         let ws = words::split_words(self.text(), args.clone());
         let alias = match ws.as_slice() {
-            [_] => None,
             [_, as_, name] if self.text()[as_.clone()].eq_ignore_ascii_case("as") => Some(self.word(name.clone())),
-            _ => {
-                let message = "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]";
-                self.out.error("ParseError", self.span(args), message);
-                return None;
-            }
+            _ => None,
+        };
+        let Some(image) = ws.first() else {
+            self.out.error("ParseError", self.span(args), "FROM needs an image: FROM <image> [AS <name>]");
+            return None;
         };
         if let Some(name) = &alias {
             if !valid_stage_name(&name.value) {
                 let message = format!(
-                    "invalid stage name `{}`: a stage name starts with a letter and has only letters, digits, `-`, `_` and `.`",
+                    "invalid stage name `{}`: a stage name starts with a letter and has only \
+                     letters, digits, `-`, `_` and `.`",
                     name.value
                 );
                 self.out.error("InvalidStageName", name.span, message);
             }
         }
-        Some(InstructionKind::From { image: self.word(ws[0].clone()), alias })
+        Some(InstructionKind::From { image: self.word(image.clone()), alias })
     }
 
     fn arg(&mut self, args: Range<usize>) -> Vec<ArgDecl> {
@@ -184,10 +197,7 @@ impl Conv<'_, '_> {
 
     fn copy(&mut self, name: &str, args: Range<usize>) -> Option<CopyArgs> {
         let (mut ws, json) = match words::json_array(&self.text()[args.clone()]) {
-            Json::Strings(v) => {
-                let span = self.span(args.clone());
-                (v.into_iter().map(|value| Word { value, span }).collect::<Vec<_>>(), true)
-            }
+            Json::Strings(v) => (self.json_words(v, args.clone()), true),
             Json::NotStrings => {
                 let message = format!("{name}: a JSON array here must contain only strings");
                 self.out.error("ParseError", self.span(args), message);
@@ -228,10 +238,7 @@ impl Conv<'_, '_> {
 
     fn volume(&mut self, args: Range<usize>) -> Option<Vec<Word>> {
         let ws: Vec<Word> = match words::json_array(&self.text()[args.clone()]) {
-            Json::Strings(v) => {
-                let span = self.span(args.clone());
-                v.into_iter().map(|value| Word { value, span }).collect()
-            }
+            Json::Strings(v) => self.json_words(v, args.clone()),
             Json::NotStrings => {
                 self.out.error("ParseError", self.span(args), "VOLUME: a JSON array here must contain only strings");
                 return None;

@@ -291,6 +291,25 @@ pub(super) fn json_array(s: &str) -> Json {
     }
 }
 
+/// The string literals of a JSON array already known to be valid, quotes included.
+pub(super) fn json_strings(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if b[i] == b'"' {
+            let start = i;
+            i += 1;
+            while i < range.end && b[i] != b'"' {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            out.push(start..(i + 1).min(range.end));
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A heredoc marker word such as `<<EOF`, `<<-"EOF"` or `3<<'END'` (BuildKit's `ParseHeredoc`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Marker {

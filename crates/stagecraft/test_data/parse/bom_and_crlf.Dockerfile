@@ -1,0 +1,7 @@
+﻿FROM alpine
+RUN echo a \
+  b
+COPY <<EOF /x
+hi
+EOF
+ENV K=été L=1

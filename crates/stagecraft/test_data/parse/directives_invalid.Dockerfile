@@ -1,0 +1,4 @@
+# escape=x
+FROM alpine
+RUN echo \
+  still continues with the default escape
