@@ -7,17 +7,22 @@
 //!   across escaped line breaks, heredoc bodies (several per line, anywhere on a RUN, COPY
 //!   or ADD line).
 //! - parse-dockerfile (`parse_iter`) recognises each instruction and reports syntax errors.
-//!   It is given a *patched* copy of the text, same length and line structure, in which
+//!   It is given a *patched* copy of the text (`patch`), same length and line structure, in which
 //!   heredoc bodies are blanked, heredoc markers defused and a `\\` at the end of a line is
 //!   no longer a continuation — the places where it reads lines differently from BuildKit.
 //!   (Its own heredoc support, one heredoc at the start of a RUN, with `<<-` tabs stripped,
 //!   is bypassed: all heredocs come from `scan`.)
 //!
-//! `convert` then cuts each instruction's arguments with BuildKit's rules on the joined line.
+//! `precheck` first reports what can be seen on the scanned lines alone (unknown keywords,
+//! instructions before FROM, malformed FROMs, unterminated heredocs) and blanks those
+//! instructions out of the patched text. `convert` then cuts each instruction's arguments
+//! with BuildKit's rules (`words`) on the joined line.
 //! When parse-dockerfile stops at an error, the offending instruction is blanked out of the
 //! patched text and the file is read again, up to `MAX_ERRORS` times.
 
 mod convert;
+mod patch;
+mod precheck;
 mod scan;
 mod words;
 
@@ -28,6 +33,7 @@ use parse_dockerfile as pd;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::dockerfile::{Directives, Dockerfile, Instruction, Spanned};
 use crate::span::Span;
+use patch::Patch;
 
 /// How many syntax errors from parse-dockerfile are recovered from before giving up.
 const MAX_ERRORS: usize = 64;
@@ -75,7 +81,7 @@ pub fn parse(source: &str, diags: &mut Diagnostics) -> Dockerfile {
         out.error("NoInstructions", cx.span(src.len()..src.len()), message);
         Vec::new()
     } else {
-        precheck(&cx, &logicals, &mut patch, &mut out);
+        precheck::precheck(&cx, &logicals, &mut patch, &mut out);
         read(&cx, &logicals, &mut patch, &mut out)
     };
     out.flush(diags);
@@ -145,95 +151,6 @@ fn skipped_checks(src: &str, dirs: &scan::Directives) -> Vec<String> {
         .flat_map(|list| list.split(','))
         .map(|s| s.trim().to_string())
         .collect()
-}
-
-/// Errors found on the scanned lines, before parse-dockerfile runs: unknown instructions,
-/// instructions before the first FROM, unterminated heredocs, empty continuation lines.
-fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) {
-    let first_from = logicals.iter().position(|l| l.keyword().eq_ignore_ascii_case("from"));
-    for (i, lg) in logicals.iter().enumerate() {
-        let keyword = lg.keyword();
-        let kw_span = cx.span(lg.joined.src_range(lg.at..lg.at + keyword.len()));
-        let upper = keyword.to_ascii_uppercase();
-        if !KEYWORDS.contains(&upper.as_str()) {
-            let mut message = format!("unknown instruction `{keyword}`");
-            if let Some(s) = suggest(&upper) {
-                message.push_str(&format!("; did you mean `{s}`?"));
-            }
-            out.error("UnknownInstruction", kw_span, message);
-            patch.blank(lg.line_start..lg.end);
-            continue;
-        }
-        if first_from.is_none_or(|f| i < f) && upper != "ARG" {
-            let message =
-                format!("{upper} comes before the first FROM: only ARG may precede the FROM that starts a build stage");
-            out.error("NoStage", kw_span, message);
-            patch.blank(lg.line_start..lg.end);
-            continue;
-        }
-        if upper == "FROM" && !check_from(cx, lg, patch, out) {
-            continue;
-        }
-        for h in lg.heredocs.iter().filter(|h| !h.terminated) {
-            let message =
-                format!("heredoc `{0}` is never closed: end it with a line containing only `{0}`", h.marker.name);
-            out.error("UnterminatedHeredoc", cx.span(lg.joined.src_range(h.word.clone())), message);
-        }
-        if let Some(line) = lg.empty_continuations.first() {
-            let message = "empty continuation line: the instruction goes on past this blank line \
-                           (this will be an error in a future Docker release)";
-            out.warning(cx, "NoEmptyContinuation", cx.span(line.start..line.end), message);
-        }
-    }
-    if first_from.is_none() && !out.has("NoStage") {
-        let message = "no FROM instruction: a Dockerfile needs `FROM <image>` to start a build stage";
-        out.error("NoStage", cx.span(logicals[0].start..logicals[0].start), message);
-    }
-}
-
-/// FROM must read `FROM [--platform=…] <image> [AS <name>]`. A malformed line that still has
-/// an image keeps it, so the stage does not vanish while the user types; parse-dockerfile is
-/// shown only that part. Returns false when the instruction is dropped.
-fn check_from(cx: &Ctx, lg: &scan::Logical, patch: &mut Patch, out: &mut Out) -> bool {
-    let text = &lg.joined.text;
-    let parts = words::split_command(text, lg.at);
-    let ws = words::split_words(text, parts.args);
-    let is_as = |r: &Range<usize>| text[r.clone()].eq_ignore_ascii_case("as");
-    let message = match ws.as_slice() {
-        [] => {
-            let span = cx.span(lg.joined.src_range(parts.keyword));
-            out.error("ParseError", span, "FROM needs an image: FROM <image> [AS <name>]");
-            patch.blank(lg.line_start..lg.end);
-            return false;
-        }
-        [_] => return true,
-        [_, a, _] if is_as(a) => return true,
-        [_, a] if is_as(a) => "`AS` needs a stage name after it: FROM <image> AS <name>",
-        _ => "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]",
-    };
-    let extra = lg.joined.src_range(ws[1].start..ws[ws.len() - 1].end);
-    out.error("ParseError", cx.span(extra.clone()), message);
-    patch.blank(extra.start..lg.end);
-    true
-}
-
-/// The known keyword closest to an unknown one, if it is a plausible typo.
-fn suggest(word: &str) -> Option<&'static str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, &cb) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
-            }
-        }
-        row[b.len()]
-    }
-    KEYWORDS.iter().map(|k| (distance(word, k), *k)).filter(|&(d, k)| d <= 2 && d < k.len()).min().map(|(_, k)| k)
 }
 
 /// Runs parse-dockerfile over the patched text, converting what it reads; on a syntax
@@ -389,113 +306,5 @@ fn explain(keyword: &str, message: &str) -> String {
         }
         _ if kw.is_empty() || message.to_ascii_uppercase().contains(&kw) => message.into(),
         _ => format!("{kw}: {message}"),
-    }
-}
-
-/// The text parse-dockerfile reads: the source with the same length and line breaks, and the
-/// places where it would read lines differently from BuildKit rewritten.
-struct Patch {
-    bytes: Vec<u8>,
-}
-
-impl Patch {
-    fn new(src: &str, dirs: &scan::Directives, logicals: &[scan::Logical], escape: char) -> Patch {
-        let mut p = Patch { bytes: src.as_bytes().to_vec() };
-        let mut pos = 0;
-        while let Some(line) = scan::line_at(src, pos) {
-            pos = line.next;
-            let text = &src[line.start..line.end];
-            if text.trim_start().starts_with('#') {
-                // A comment for BuildKit, even after Unicode blanks (parse-dockerfile disagrees).
-                p.blank(line.start..line.end);
-                continue;
-            }
-            // `\\` at the end of a line is not a continuation for BuildKit; it is for parse-dockerfile.
-            let t = text.trim_end_matches([' ', '\t']);
-            let mut tail = t.chars().rev();
-            if tail.next() == Some(escape) && tail.next() == Some(escape) {
-                p.bytes[line.start + t.len() - 1] = b'_';
-            }
-        }
-        // Directives as BuildKit reads them, written the way parse-dockerfile reads them.
-        for d in &dirs.found {
-            p.blank(d.line.start..d.line.end);
-            let canonical = format!("#{}={}", d.key, &src[d.value.clone()]);
-            p.bytes[d.line.start..d.line.start + canonical.len()].copy_from_slice(canonical.as_bytes());
-        }
-        if let Some((line, _)) = &dirs.bad {
-            p.blank(line.start..line.end);
-        }
-        if let Some(line) = dirs.after.filter(|l| src[l.start..l.end].trim_start().starts_with('#')) {
-            p.blank(line.start..line.end);
-        }
-        for lg in logicals {
-            let t = &lg.joined.text;
-            let dashes = t.contains("-- ") || t.contains("--\t");
-            if !dashes && !t.contains("[]") && !t.contains("[ ") {
-                continue;
-            }
-            let mut parts = words::split_command(t, lg.at);
-            if t[parts.keyword.clone()].eq_ignore_ascii_case("onbuild") && !parts.args.is_empty() {
-                parts = words::split_command(t, parts.args.start);
-            }
-            let args = &t[parts.args.clone()];
-            let mut defuse = |i: usize, from: u8| {
-                let at = lg.joined.src(i);
-                if p.bytes.get(at) == Some(&from) {
-                    p.bytes[at] = b'_';
-                }
-            };
-            // After a lone `--`, BuildKit reads no more flags; parse-dockerfile would.
-            if args.starts_with("--") {
-                let words = words::split_words(t, parts.args.clone());
-                for w in words.into_iter().take_while(|w| t[w.clone()].starts_with("--")) {
-                    defuse(w.start, b'-');
-                    defuse(w.start + 1, b'-');
-                }
-            }
-            // `ENTRYPOINT []` clears the entrypoint; parse-dockerfile wants at least one word.
-            if t[parts.keyword].eq_ignore_ascii_case("entrypoint")
-                && words::json_array(args) == words::Json::Strings(vec![])
-            {
-                defuse(parts.args.start, b'[');
-            }
-        }
-        // Blanks before a keyword: BuildKit skips Unicode ones (NBSP), parse-dockerfile does not;
-        // a second byte order mark would make parse-dockerfile shift its columns.
-        for lg in logicals {
-            p.blank(lg.line_start..lg.start);
-        }
-        if p.bytes.starts_with("\u{feff}".as_bytes()) {
-            p.blank(0..3);
-        }
-        // Heredoc bodies are read by `scan`; parse-dockerfile sees a plain word and blank lines.
-        for lg in logicals {
-            for h in &lg.heredocs {
-                p.blank(h.body.start..h.end);
-                let lt = h.word.start + h.marker.lt;
-                for i in [lt, lt + 1] {
-                    let at = lg.joined.src(i);
-                    if p.bytes.get(at) == Some(&b'<') {
-                        p.bytes[at] = b'_';
-                    }
-                }
-            }
-        }
-        p
-    }
-
-    /// Replaces `range` with spaces, keeping line breaks. Returns whether anything changed.
-    fn blank(&mut self, range: Range<usize>) -> bool {
-        let end = range.end.min(self.bytes.len());
-        let start = range.start.min(end);
-        let mut changed = false;
-        for b in &mut self.bytes[start..end] {
-            if !matches!(*b, b'\n' | b' ') {
-                *b = b' ';
-                changed = true;
-            }
-        }
-        changed
     }
 }

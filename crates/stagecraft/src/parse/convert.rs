@@ -101,8 +101,8 @@ impl Conv<'_, '_> {
             }
         };
         check_flags(self.out, &kind, &flags);
-        let start = self.cx.span(self.lg.joined.src(at)..self.lg.end);
-        Some(Instruction { span: start, keyword, flags, kind })
+        let span = self.cx.span(self.lg.joined.src(at)..self.lg.end);
+        Some(Instruction { span, keyword, flags, kind })
     }
 
     fn from(&mut self, args: Range<usize>) -> Option<InstructionKind> {

@@ -1,0 +1,96 @@
+//! Errors found on the scanned lines, before parse-dockerfile runs. Each instruction that is
+//! wrong as a whole is blanked out of the patched text, so parse-dockerfile reads the rest.
+
+use std::ops::Range;
+
+use super::patch::Patch;
+use super::{scan, words, Ctx, Out, KEYWORDS};
+
+/// Unknown instructions, instructions before the first FROM, malformed FROMs, unterminated
+/// heredocs, empty continuation lines.
+pub(super) fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) {
+    let first_from = logicals.iter().position(|l| l.keyword().eq_ignore_ascii_case("from"));
+    for (i, lg) in logicals.iter().enumerate() {
+        let keyword = lg.keyword();
+        let kw_span = cx.span(lg.joined.src_range(lg.at..lg.at + keyword.len()));
+        let upper = keyword.to_ascii_uppercase();
+        if !KEYWORDS.contains(&upper.as_str()) {
+            let mut message = format!("unknown instruction `{keyword}`");
+            if let Some(s) = suggest(&upper) {
+                message.push_str(&format!("; did you mean `{s}`?"));
+            }
+            out.error("UnknownInstruction", kw_span, message);
+            patch.blank(lg.line_start..lg.end);
+            continue;
+        }
+        if first_from.is_none_or(|f| i < f) && upper != "ARG" {
+            let message =
+                format!("{upper} comes before the first FROM: only ARG may precede the FROM that starts a build stage");
+            out.error("NoStage", kw_span, message);
+            patch.blank(lg.line_start..lg.end);
+            continue;
+        }
+        if upper == "FROM" && !check_from(cx, lg, patch, out) {
+            continue;
+        }
+        for h in lg.heredocs.iter().filter(|h| !h.terminated) {
+            let message =
+                format!("heredoc `{0}` is never closed: end it with a line containing only `{0}`", h.marker.name);
+            out.error("UnterminatedHeredoc", cx.span(lg.joined.src_range(h.word.clone())), message);
+        }
+        if let Some(line) = lg.empty_continuations.first() {
+            let message = "empty continuation line: the instruction goes on past this blank line \
+                           (this will be an error in a future Docker release)";
+            out.warning(cx, "NoEmptyContinuation", cx.span(line.start..line.end), message);
+        }
+    }
+    if first_from.is_none() && !out.has("NoStage") {
+        let message = "no FROM instruction: a Dockerfile needs `FROM <image>` to start a build stage";
+        out.error("NoStage", cx.span(logicals[0].start..logicals[0].start), message);
+    }
+}
+
+/// FROM must read `FROM [--platform=…] <image> [AS <name>]`. A malformed line that still has
+/// an image keeps it, so the stage does not vanish while the user types; parse-dockerfile is
+/// shown only that part. Returns false when the instruction is dropped.
+fn check_from(cx: &Ctx, lg: &scan::Logical, patch: &mut Patch, out: &mut Out) -> bool {
+    let text = &lg.joined.text;
+    let parts = words::split_command(text, lg.at);
+    let ws = words::split_words(text, parts.args);
+    let is_as = |r: &Range<usize>| text[r.clone()].eq_ignore_ascii_case("as");
+    let message = match ws.as_slice() {
+        [] => {
+            let span = cx.span(lg.joined.src_range(parts.keyword));
+            out.error("ParseError", span, "FROM needs an image: FROM <image> [AS <name>]");
+            patch.blank(lg.line_start..lg.end);
+            return false;
+        }
+        [_] => return true,
+        [_, a, _] if is_as(a) => return true,
+        [_, a] if is_as(a) => "`AS` needs a stage name after it: FROM <image> AS <name>",
+        _ => "FROM takes an image and optionally a stage name: FROM <image> [AS <name>]",
+    };
+    let extra = lg.joined.src_range(ws[1].start..ws[ws.len() - 1].end);
+    out.error("ParseError", cx.span(extra.clone()), message);
+    patch.blank(extra.start..lg.end);
+    true
+}
+
+/// The known keyword closest to an unknown one, if it is a plausible typo.
+fn suggest(word: &str) -> Option<&'static str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    KEYWORDS.iter().map(|k| (distance(word, k), *k)).filter(|&(d, k)| d <= 2 && d < k.len()).min().map(|(_, k)| k)
+}
