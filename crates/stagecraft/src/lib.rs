@@ -8,5 +8,6 @@ pub mod diagnostics;
 pub mod dockerfile;
 pub mod expand;
 pub mod parse;
+pub mod shell;
 pub mod span;
 pub mod vfs;
