@@ -1,1 +1,239 @@
+//! Data-driven tests: `test_data/shell/*.txt`, one case per `# title` block.
+//!
+//! ```text
+//! # cp -a keeps the mode                  title
+//! < /in/f mode=0600 owner=1:2 = hi\n      a file (also `< /d/`, `< /l -> t`, `< /f size 9`,
+//!                                         `< /usr summary 100`)
+//! @ user 1000:1000                        also `@ workdir /app`, `@ env K=V`, `@ uncertain`,
+//!                                         `@ shell /bin/bash -c`, `@ exec ["ls"]`,
+//!                                         `@ heredoc EOF [noexpand] [strip]` + `| body`
+//! $ cp -a /in/f /out                      the script, one line per `$`
+//! > status 0                              the outcome and the layer's changes
+//! > + /out file 0600 1:2 "hi\n"
+//! ```
+//! Run with `UPDATE_EXPECT=1` to rewrite the `>` lines from what the code does.
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{run, ShellEnv};
+use crate::dockerfile::{CommandForm, Heredoc, Spanned};
+use crate::span::Span;
+use crate::vfs::{Fs, Node, NodeKind};
+
+#[derive(Default)]
+struct Case {
+    title: String,
+    /// Input lines, kept verbatim for rewriting.
+    input: Vec<String>,
+    expected: Vec<String>,
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('\n', "\\n").replace('\t', "\\t")
+}
+
+fn parse_cases(text: &str) -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    for line in text.lines() {
+        if let Some(title) = line.strip_prefix("# ") {
+            cases.push(Case { title: title.to_string(), ..Case::default() });
+        } else if let Some(case) = cases.last_mut() {
+            if let Some(exp) = line.strip_prefix("> ") {
+                case.expected.push(exp.to_string());
+            } else if !line.trim().is_empty() {
+                case.input.push(line.to_string());
+            }
+        }
+    }
+    cases
+}
+
+fn setup_node(spec: &str) -> (String, Node) {
+    let (path, rest) = spec.split_once(' ').unwrap_or((spec, ""));
+    let mut mode = None;
+    let mut owner = (0, 0);
+    let mut rest = rest.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("mode=") {
+            let (m, tail) = r.split_once(' ').unwrap_or((r, ""));
+            mode = u32::from_str_radix(m, 8).ok();
+            rest = tail.trim_start();
+        } else if let Some(r) = rest.strip_prefix("owner=") {
+            let (o, tail) = r.split_once(' ').unwrap_or((r, ""));
+            let (u, g) = o.split_once(':').unwrap_or((o, o));
+            owner = (u.parse().unwrap_or(0), g.parse().unwrap_or(0));
+            rest = tail.trim_start();
+        } else {
+            break;
+        }
+    }
+    let mut node = if path.ends_with('/') && path.len() > 1 {
+        Node::dir(mode.unwrap_or(0o755))
+    } else if let Some(t) = rest.strip_prefix("-> ") {
+        Node::symlink(t)
+    } else if let Some(n) = rest.strip_prefix("size ") {
+        Node::sized_file(n.trim().parse().unwrap_or(0), mode.unwrap_or(0o644))
+    } else if let Some(n) = rest.strip_prefix("summary ") {
+        let mut d = Node::dir(mode.unwrap_or(0o755));
+        d.kind = NodeKind::Dir { summary_bytes: n.trim().parse().unwrap_or(0) };
+        d
+    } else {
+        let content = rest.strip_prefix("= ").or_else(|| rest.strip_prefix('=')).unwrap_or("");
+        Node::file(unescape(content).into_bytes(), mode.unwrap_or(0o644))
+    };
+    (node.uid, node.gid) = owner;
+    (path.trim_end_matches('/').to_string(), node)
+}
+
+fn describe(node: &Node) -> String {
+    let head = |kind: &str| format!("{kind} {:04o} {}:{}", node.mode, node.uid, node.gid);
+    match &node.kind {
+        NodeKind::Dir { .. } => head("dir"),
+        NodeKind::Symlink(t) => format!("{} -> {t}", head("symlink")),
+        NodeKind::File { content: Some(c), .. } => format!("{} \"{}\"", head("file"), escape(&String::from_utf8_lossy(c))),
+        NodeKind::File { size, content: None } => format!("{} size {size}", head("file")),
+    }
+}
+
+/// Runs one case and returns the dump its `>` lines should hold.
+fn check(case: &Case) -> Vec<String> {
+    let mut fs = Fs::new();
+    let mut env = ShellEnv::default();
+    let mut script: Vec<String> = Vec::new();
+    let mut heredocs: Vec<Heredoc> = Vec::new();
+    let mut exec: Option<Vec<String>> = None;
+    for line in &case.input {
+        if let Some(spec) = line.strip_prefix("< ") {
+            let (path, node) = setup_node(spec);
+            fs.write(&path, node, (0, 0));
+        } else if let Some(l) = line.strip_prefix("$ ").or_else(|| line.strip_prefix('$')) {
+            script.push(l.to_string());
+        } else if let Some(body) = line.strip_prefix("| ").or_else(|| line.strip_prefix('|')) {
+            if let Some(h) = heredocs.last_mut() {
+                h.content.push_str(body);
+                h.content.push('\n');
+            }
+        } else if let Some(d) = line.strip_prefix("@ ") {
+            let (key, value) = d.split_once(' ').unwrap_or((d, ""));
+            match key {
+                "workdir" => env.workdir = value.to_string(),
+                "user" => {
+                    let (u, g) = value.split_once(':').unwrap_or((value, value));
+                    env.uid = u.parse().unwrap_or(0);
+                    env.gid = g.parse().unwrap_or(0);
+                }
+                "env" => {
+                    let (k, v) = value.split_once('=').unwrap_or((value, ""));
+                    env.vars.push((k.to_string(), v.to_string()));
+                }
+                "uncertain" => env.uncertain = true,
+                "shell" => env.shell = value.split(' ').map(str::to_string).collect(),
+                "exec" => exec = serde_json::from_str(value).ok(),
+                "heredoc" => {
+                    let mut words = value.split(' ');
+                    let name = words.next().unwrap_or("EOF").to_string();
+                    let flags: Vec<&str> = words.collect();
+                    heredocs.push(Heredoc { name, content: String::new(), expand: !flags.contains(&"noexpand"), strip_tabs: flags.contains(&"strip"), span: Span::default() });
+                }
+                other => panic!("{}: unknown directive @{other}", case.title),
+            }
+        } else {
+            panic!("{}: cannot read line {line:?}", case.title);
+        }
+    }
+    fs.open_layer(1);
+    let command = match exec {
+        Some(argv) => CommandForm::Exec(argv),
+        None => CommandForm::Shell(Spanned { value: script.join("\n"), span: Span::default() }),
+    };
+    let outcome = run(&command, &heredocs, &env, &mut fs);
+    let diff = fs.close_layer();
+    let mut out = vec![format!("status {}", outcome.status)];
+    if !outcome.stdout.is_empty() {
+        out.push(format!("stdout {}", escape(&outcome.stdout)));
+    }
+    if let Some(f) = &outcome.failure {
+        out.push(format!("failure {f}"));
+    }
+    if outcome.uncertain {
+        out.push("uncertain".to_string());
+    }
+    for n in &outcome.notes {
+        out.push(format!("note {} {}: {}", n.severity.as_str(), n.code, n.message));
+    }
+    for p in &diff.written {
+        if let Some(node) = fs.get(p) {
+            out.push(format!("+ {p} {}", describe(node)));
+        }
+    }
+    for p in &diff.whiteouts {
+        out.push(format!("- {p}"));
+    }
+    out
+}
+
+fn render(cases: &[(Case, Vec<String>)]) -> String {
+    let mut text = String::new();
+    for (i, (case, got)) in cases.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let _ = writeln!(text, "# {}", case.title);
+        for l in &case.input {
+            let _ = writeln!(text, "{l}");
+        }
+        for l in got {
+            let _ = writeln!(text, "> {l}");
+        }
+    }
+    text
+}
+
+#[test]
+fn shell_cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/shell");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("test_data/shell exists").filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    files.sort();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable test file");
+        let cases = parse_cases(&text);
+        let mut results = Vec::new();
+        for case in cases {
+            count += 1;
+            let got = check(&case);
+            if got != case.expected {
+                failures.push(format!("{}: {}\n  expected:\n    {}\n  got:\n    {}", file.display(), case.title, case.expected.join("\n    "), got.join("\n    ")));
+            }
+            results.push((case, got));
+        }
+        if update {
+            std::fs::write(&file, render(&results)).expect("writable test file");
+        }
+    }
+    assert!(count > 0, "no shell cases found");
+    if !update {
+        assert!(failures.is_empty(), "{} of {count} shell cases differ (UPDATE_EXPECT=1 re-blesses):\n\n{}", failures.len(), failures.join("\n\n"));
+    }
+}
