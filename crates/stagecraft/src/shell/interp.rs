@@ -135,7 +135,7 @@ pub fn command_substitution(s: &mut Session, text: &str) -> Result<String, Flow>
     s.st.last_status = status;
     s.subst_status = Some(status);
     if !inner.stdout.is_known() {
-        s.assume(format!("the output of `$({})` is not fully known (it reads a file whose content is not simulated)", text.trim()));
+        s.assume(format!("the output of `$({})` is not known (it comes from a command or a file whose content is not simulated)", text.trim()));
     }
     let mut out = inner.stdout.text();
     while out.ends_with('\n') {

@@ -36,7 +36,7 @@ impl Stream {
         self.bytes.len() as u64 + self.unknown
     }
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len() == 0 && !self.opaque
     }
     pub fn push(&mut self, bytes: &[u8]) {
         let room = MAX_STREAM_BYTES.saturating_sub(self.bytes.len());
@@ -255,6 +255,8 @@ impl<'a> Session<'a> {
     pub fn unmodelled(&mut self, name: &str, what: &str) {
         self.tainted = true;
         self.uncertain = true;
+        // Whatever it would have printed is not known.
+        self.io.stdout.opaque = true;
         if self.unmodelled.insert(name.to_string()) {
             let message = format!("no model for {what} yet: assumed to succeed and change no files");
             self.note(Severity::Info, "RunNotModelled", message);

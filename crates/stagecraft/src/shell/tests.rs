@@ -86,16 +86,16 @@ fn setup_node(spec: &str) -> (String, Node) {
             break;
         }
     }
-    let mut node = if path.ends_with('/') && path.len() > 1 {
+    let mut node = if let Some(n) = rest.strip_prefix("summary ") {
+        let mut d = Node::dir(mode.unwrap_or(0o755));
+        d.kind = NodeKind::Dir { summary_bytes: n.trim().parse().unwrap_or(0) };
+        d
+    } else if path.ends_with('/') && path.len() > 1 {
         Node::dir(mode.unwrap_or(0o755))
     } else if let Some(t) = rest.strip_prefix("-> ") {
         Node::symlink(t)
     } else if let Some(n) = rest.strip_prefix("size ") {
         Node::sized_file(n.trim().parse().unwrap_or(0), mode.unwrap_or(0o644))
-    } else if let Some(n) = rest.strip_prefix("summary ") {
-        let mut d = Node::dir(mode.unwrap_or(0o755));
-        d.kind = NodeKind::Dir { summary_bytes: n.trim().parse().unwrap_or(0) };
-        d
     } else {
         let content = rest.strip_prefix("= ").or_else(|| rest.strip_prefix('=')).unwrap_or("");
         Node::file(unescape(content).into_bytes(), mode.unwrap_or(0o644))

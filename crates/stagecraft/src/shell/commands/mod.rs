@@ -148,7 +148,7 @@ fn run_path(s: &mut Session, argv: &[String]) -> Status {
         }
         Lookup::Missing { .. } => s.fail("sh", &format!("{name}: not found"), 127),
         Lookup::Unknown { .. } => {
-            s.unmodelled(&base, &format!("`{name}`"));
+            s.unmodelled(&base, &format!("`{base}`"));
             0
         }
     }

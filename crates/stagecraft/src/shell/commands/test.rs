@@ -24,7 +24,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
         Ok(e) => e,
         Err(_) => return s.fail(&args[0], "syntax error", 2),
     };
-    let shown = format!("{} {}", args[0], operands.join(" "));
+    let shown = args.join(" ");
     let answer = eval(s, &expr);
     finish(s, answer, &shown)
 }
