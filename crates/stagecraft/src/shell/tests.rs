@@ -121,6 +121,7 @@ fn check(case: &Case) -> Vec<String> {
     let mut script: Vec<String> = Vec::new();
     let mut heredocs: Vec<Heredoc> = Vec::new();
     let mut exec: Option<Vec<String>> = None;
+    let mut runs: Vec<(CommandForm, Vec<Heredoc>)> = Vec::new();
     for line in &case.input {
         if let Some(spec) = line.strip_prefix("< ") {
             let (path, node) = setup_node(spec);
@@ -146,6 +147,14 @@ fn check(case: &Case) -> Vec<String> {
                     env.vars.push((k.to_string(), v.to_string()));
                 }
                 "uncertain" => env.uncertain = true,
+                "next" => {
+                    let command = match exec.take() {
+                        Some(argv) => CommandForm::Exec(argv),
+                        None => CommandForm::Shell(Spanned { value: script.join("\n"), span: Span::default() }),
+                    };
+                    script.clear();
+                    runs.push((command, std::mem::take(&mut heredocs)));
+                }
                 "shell" => env.shell = value.split(' ').map(str::to_string).collect(),
                 "exec" => exec = serde_json::from_str(value).ok(),
                 "heredoc" => {
@@ -165,21 +174,28 @@ fn check(case: &Case) -> Vec<String> {
         Some(argv) => CommandForm::Exec(argv),
         None => CommandForm::Shell(Spanned { value: script.join("\n"), span: Span::default() }),
     };
-    let outcome = run(&command, &heredocs, &env, &mut fs);
+    runs.push((command, heredocs));
+    let several = runs.len() > 1;
+    let mut out = Vec::new();
+    for (i, (command, heredocs)) in runs.iter().enumerate() {
+        let outcome = run(command, heredocs, &env, &mut fs);
+        env.uncertain |= outcome.uncertain;
+        let prefix = if several { format!("run {}: ", i + 1) } else { String::new() };
+        out.push(format!("{prefix}status {}", outcome.status));
+        if !outcome.stdout.is_empty() {
+            out.push(format!("{prefix}stdout {}", escape(&outcome.stdout)));
+        }
+        if let Some(f) = &outcome.failure {
+            out.push(format!("{prefix}failure {f}"));
+        }
+        if outcome.uncertain {
+            out.push(format!("{prefix}uncertain"));
+        }
+        for n in &outcome.notes {
+            out.push(format!("{prefix}note {} {}: {}", n.severity.as_str(), n.code, n.message));
+        }
+    }
     let diff = fs.close_layer();
-    let mut out = vec![format!("status {}", outcome.status)];
-    if !outcome.stdout.is_empty() {
-        out.push(format!("stdout {}", escape(&outcome.stdout)));
-    }
-    if let Some(f) = &outcome.failure {
-        out.push(format!("failure {f}"));
-    }
-    if outcome.uncertain {
-        out.push("uncertain".to_string());
-    }
-    for n in &outcome.notes {
-        out.push(format!("note {} {}: {}", n.severity.as_str(), n.code, n.message));
-    }
     for p in &diff.written {
         if let Some(node) = fs.get(p) {
             out.push(format!("+ {p} {}", describe(node)));
