@@ -14,6 +14,13 @@ pub type Exec = Result<Status, Flow>;
 /// Parses and runs `text` in the current shell. A script the parser cannot read is not
 /// simulated: that is said in a warning, never guessed at.
 pub fn run_text(s: &mut Session, text: &str) -> Exec {
+    if let Some(why) = super::guard::unsafe_for_parser(text) {
+        s.tainted = true;
+        s.uncertain = true;
+        let msg = format!("this shell script has {why}, which the shell parser cannot handle: its effects are not simulated");
+        s.note(crate::diagnostics::Severity::Warning, "RunNotParsed", msg);
+        return Ok(0);
+    }
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text), &super::parser_options());
     match parser.parse_program() {
         Ok(program) => run_program(s, &program),

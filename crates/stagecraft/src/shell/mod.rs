@@ -32,6 +32,7 @@
 //! `echo` follows bash and busybox (escapes only with `-e`); Debian's dash differs.
 
 mod arith;
+mod guard;
 pub mod commands;
 mod interp;
 mod params;

@@ -263,7 +263,7 @@ fn replace(value: &str, pat: &str, rep: &str, kind: &SubstringMatchKind) -> Stri
             let mut replaced = false;
             while i < value.len() {
                 let rest = &value[i..];
-                let hit = if replaced && !all { None } else { pattern::prefix_matches(pat, rest, false).into_iter().filter(|&n| n > 0).last() };
+                let hit = if replaced && !all { None } else { pattern::prefix_matches(pat, rest, false).into_iter().rfind(|&n| n > 0) };
                 match hit {
                     Some(n) => {
                         out.push_str(rep);

@@ -26,6 +26,9 @@ pub fn fatal(s: &mut Session, message: &str, status: i32) -> Flow {
 }
 
 fn parse(s: &mut Session, raw: &str) -> Result<Vec<WordPieceWithSource>, Flow> {
+    if super::guard::unsafe_for_parser(raw).is_some() {
+        return Err(fatal(s, &format!("{raw}: bad substitution"), 2));
+    }
     word::parse(raw, &super::parser_options()).map_err(|_| fatal(s, &format!("{raw}: bad substitution"), 2))
 }
 
@@ -113,6 +116,9 @@ fn unescape_backquoted(cmd: &str) -> String {
 /// Expands as inside double quotes: no splitting, no globbing (arithmetic, `${v:-…}` words).
 pub fn string_quoted(s: &mut Session, raw: &str) -> Result<String, Flow> {
     let mut parts = Vec::new();
+    if super::guard::unsafe_for_parser(raw).is_some() {
+        return Err(fatal(s, &format!("{raw}: bad substitution"), 2));
+    }
     let pieces = word::parse_heredoc(raw, &super::parser_options()).map_err(|_| fatal(s, &format!("{raw}: bad substitution"), 2))?;
     pieces_into(s, &pieces, true, &mut parts)?;
     Ok(join(&parts))

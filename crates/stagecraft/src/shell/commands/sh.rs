@@ -10,6 +10,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
     let name = args[0].rsplit('/').next().unwrap_or("sh").to_string();
     let mut i = 1;
     let mut command_mode = false;
+    let mut stdin_mode = false;
     let mut set_flags: Vec<String> = Vec::new();
     while i < args.len() {
         let a = &args[i];
@@ -28,7 +29,8 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
         for c in a[1..].chars() {
             match c {
                 'c' => command_mode = true,
-                'l' | 'i' | 's' | 'p' | 'r' => {}
+                's' => stdin_mode = true,
+                'l' | 'i' | 'p' | 'r' => {}
                 'o' => {
                     i += 1;
                     if let Some(opt) = args.get(i) {
@@ -47,7 +49,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
             return s.fail(&name, "-c requires an argument", 2);
         };
         (text.clone(), rest.get(1).cloned().unwrap_or_else(|| name.clone()), rest.get(2..).map(<[String]>::to_vec).unwrap_or_default())
-    } else if let Some(file) = rest.first() {
+    } else if let Some(file) = rest.first().filter(|_| !stdin_mode) {
         let data = match read_input(s, &name, file) {
             Ok(d) => d,
             Err(_) => return 2,
@@ -63,7 +65,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
             s.unmodelled("sh <stdin>", &format!("the script `{name}` reads from its input (its content is not known)"));
             return 0;
         }
-        (data.text(), name.clone(), Vec::new())
+        (data.text(), name.clone(), rest.to_vec())
     };
     run_script(s, &script, arg0, positional, &set_flags)
 }
