@@ -29,7 +29,20 @@
 //! - Work is bounded (steps, nesting, stream sizes): a script past the bounds stops with a
 //!   `RunTooLong` warning instead of hanging.
 //!
-//! `echo` follows bash and busybox (escapes only with `-e`); Debian's dash differs.
+//! **What the caller must provide.** A directory whose children are not all listed (a base
+//! image summarised by size) must have `summary_bytes > 0`: otherwise a path under it is
+//! taken as certainly missing. `RUN --mount` contents must be in `fs` (or `uncertain` set).
+//! `failure` names the command inside the script; Docker's own wrapper ("process … did not
+//! complete successfully") is the build's to add.
+//!
+//! **Known gaps.** Permission checks for non-root users are not modelled (a write as `USER
+//! nobody` into `/` succeeds). `echo` follows bash and busybox (escapes only with `-e`);
+//! Debian's dash differs. An unknown command name is never "not found" (127), because the
+//! image's `PATH` directories are not listed one by one; a stage `FROM scratch` has no
+//! `/bin/sh` at all, which the build should report before calling `run`. In 326 RUNs of the
+//! real-world corpus (about 130 ms in a debug build), every POSIX-shell script parses except
+//! those that keep Dockerfile comment lines inside a continued line: the Dockerfile parser
+//! must drop those, as BuildKit does.
 
 mod arith;
 mod guard;
