@@ -179,25 +179,18 @@ fn with_lines_and_waste(mut out: Vec<LayerReport>, records: &[LayerRecord]) -> V
         report.line = record.line;
         let mut wasted = 0;
         for w in &record.whiteouts {
+            wasted += live.remove(w.as_str()).unwrap_or(0);
             let prefix = format!("{w}/");
-            let gone: Vec<&str> = live
-                .range(w.as_str()..)
-                .take_while(|(p, _)| **p == w.as_str() || p.starts_with(&prefix))
-                .map(|(p, _)| *p)
-                .collect();
-            for p in gone {
+            let below: Vec<&str> = live.range(prefix.as_str()..).take_while(|(p, _)| p.starts_with(&prefix)).map(|(p, _)| *p).collect();
+            for p in below {
                 wasted += live.remove(p).unwrap_or(0);
             }
         }
-        for p in &record.written {
-            if let Some(old) = live.get(p.as_str()) {
-                wasted += old;
-            }
+        for (p, size) in &record.written {
+            // Overwritten: the old copy still ships in the layer below.
+            wasted += live.insert(p.as_str(), *size).unwrap_or(0);
         }
         report.wasted_bytes = wasted;
-        for p in &record.written {
-            live.insert(p.as_str(), 0);
-        }
     }
     out
 }

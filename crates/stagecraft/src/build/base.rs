@@ -95,7 +95,8 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 size_bytes: image.info.size_bytes,
                 compressed_bytes: image.info.compressed_size_bytes,
                 is_base: true,
-                written: Vec::new(),
+                // The base image's files, so a later deletion of one counts as wasted.
+                written: state.fs.iter().map(|(p, n)| (p.to_string(), n.size())).collect(),
                 whiteouts: Vec::new(),
             });
             state

@@ -43,8 +43,8 @@ pub struct LayerRecord {
     pub size_bytes: u64,
     pub compressed_bytes: u64,
     pub is_base: bool,
-    /// Paths this layer wrote, and paths it deleted from layers below.
-    pub written: Vec<String>,
+    /// Paths this layer wrote with the bytes each adds, and paths it deleted from layers below.
+    pub written: Vec<(String, u64)>,
     pub whiteouts: Vec<String>,
 }
 
@@ -260,11 +260,15 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
         // A failed step leaves no layer; a WORKDIR that created nothing leaves none either.
         let keep = !state.failed && (!matches!(ins.kind, InstructionKind::Workdir(_)) || !diff.written.is_empty());
         if keep {
-            let compressed = diff
+            let written: Vec<(String, u64)> = diff
                 .written
-                .iter()
-                .filter_map(|p| state.fs.get(p).map(|n| crate::sizes::compressed_estimate(p, n.size())))
-                .sum();
+                .into_iter()
+                .map(|p| {
+                    let size = state.fs.get(&p).map(|n| n.size()).unwrap_or(0);
+                    (p, size)
+                })
+                .collect();
+            let compressed = written.iter().map(|(p, n)| crate::sizes::compressed_estimate(p, *n)).sum();
             state.layers.push(LayerRecord {
                 id: layer,
                 stage: state.index,
@@ -274,7 +278,7 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
                 size_bytes: diff.size_bytes,
                 compressed_bytes: compressed,
                 is_base: false,
-                written: diff.written,
+                written,
                 whiteouts: diff.whiteouts,
             });
         }
