@@ -24,6 +24,7 @@ pub mod report;
 pub mod shell;
 pub mod sizes;
 pub mod span;
+pub mod suggest;
 pub mod vfs;
 
 use std::collections::BTreeMap;

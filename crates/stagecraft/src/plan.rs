@@ -349,16 +349,10 @@ fn find_target(dockerfile: &Dockerfile, stages: &[StagePlan], target: Option<&st
     if let Some(s) = stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str())) {
         return Some(s.index);
     }
-    let suggestion = stages
-        .iter()
-        .filter_map(|s| s.name.as_deref())
-        .map(|n| (levenshtein(n, &lower), n))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| format!(" (did you mean {n}?)"))
-        .unwrap_or_default();
+    let names: Vec<&str> = stages.iter().filter_map(|s| s.name.as_deref()).collect();
+    let message = crate::suggest::wrap(format!("target stage {name:?} could not be found"), name, &names, true);
     let span = dockerfile.instructions.first().map(|i| i.span).unwrap_or_default();
-    diags.error("UndefinedTarget", Span::new(span.start, span.start), format!("target stage {name:?} could not be found{suggestion}"));
+    diags.error("UndefinedTarget", Span::new(span.start, span.start), message);
     None
 }
 
@@ -377,19 +371,4 @@ fn build_order(stages: &[StagePlan], target: usize) -> Vec<usize> {
     let mut out = Vec::new();
     visit(target, stages, &mut seen, &mut out);
     out
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -128,12 +128,9 @@ fn buildkit_semantic_cases() {
     ));
     let _ = std::io::stdout().write_all(report.as_bytes());
 
-    assert!(failed == 0, "{failed} semantic case(s) failed:\n{report}");
-    assert!(
-        passed + shell >= MIN_CHECKED,
-        "only {} cases were checked, expected at least {MIN_CHECKED}:\n{report}",
-        passed + shell
-    );
+    // The report is on stdout, which the test harness shows when the test fails.
+    assert!(failed == 0, "{failed} semantic case(s) failed: see the report above");
+    assert!(passed + shell >= MIN_CHECKED, "only {} cases were checked, expected at least {MIN_CHECKED}", passed + shell);
 }
 
 fn indent(text: &str) -> String {

@@ -4,6 +4,8 @@
 use crate::build::{users, BuildOutput, Ctx, StageState};
 use crate::diagnostics::Severity;
 use crate::dockerfile::{CommandForm, Flag, Heredoc, Instruction};
+use crate::expand::{self, Lookup};
+use crate::suggest;
 use crate::plan::{self, FromRef};
 use crate::shell::{self, ShellEnv};
 use crate::vfs::{self, Fs, Node};
@@ -36,9 +38,16 @@ pub(crate) fn run(
 ) -> String {
     let mut mounts = Vec::new();
     for flag in ins.flag_values("mount") {
-        match parse_mount(flag) {
+        let parsed = {
+            let vars = state.vars();
+            parse_mount(flag, &vars, ctx.escape())
+        };
+        match parsed {
             Ok(m) => mounts.push(m),
-            Err(e) => {
+            // Reported once, for every stage, where the plan reads the mounts (as BuildKit's
+            // parser does); the RUN cannot run.
+            Err(MountError::FromVariable) => state.failed = true,
+            Err(MountError::Invalid(e)) => {
                 ctx.diags.error("InvalidMount", flag.span, e);
                 state.failed = true;
             }
@@ -111,30 +120,68 @@ fn run_env(state: &StageState) -> Vec<(String, String)> {
     vars
 }
 
-fn parse_mount(flag: &Flag) -> Result<Mount, String> {
+#[derive(Debug, PartialEq, Eq)]
+enum MountError {
+    /// `from=$X`: BuildKit refuses it before expanding anything.
+    FromVariable,
+    Invalid(String),
+}
+
+const MOUNT_TYPES: [&str; 5] = ["bind", "cache", "tmpfs", "secret", "ssh"];
+const MOUNT_KEYS: [&str; 16] = [
+    "type", "from", "source", "target", "readonly", "id", "sharing", "required", "mode", "uid", "gid", "src", "dst", "ro",
+    "rw", "readwrite",
+];
+
+/// A `--mount` spec, as BuildKit's `parseMount` reads it at dispatch: `key=value` fields whose
+/// values are expanded with the stage's ARGs and ENV (except `from`, which may not use variables).
+fn parse_mount(flag: &Flag, vars: &dyn Lookup, escape: char) -> Result<Mount, MountError> {
     let spec = flag.value.as_deref().unwrap_or("");
+    let invalid = |m: String| MountError::Invalid(m);
     let mut kind = MountKind::Bind;
     let mut m = Mount { kind, target: String::new(), source: None, from: None, id: None };
     for field in spec.split(',').filter(|f| !f.is_empty()) {
-        let (key, value) = field.split_once('=').unwrap_or((field, ""));
-        match key.to_ascii_lowercase().as_str() {
+        let Some((key, raw)) = field.split_once('=') else {
+            match field.to_ascii_lowercase().as_str() {
+                "readonly" | "ro" | "readwrite" | "rw" => continue,
+                "required" if matches!(kind, MountKind::Secret | MountKind::Ssh) => continue,
+                "required" => return Err(invalid(format!("unexpected key 'required' for mount type '{}'", kind.name()))),
+                _ => return Err(invalid(format!("invalid field '{field}' must be a key=value pair"))),
+            }
+        };
+        let key = key.to_ascii_lowercase();
+        if key == "from" && raw.contains('$') {
+            return Err(MountError::FromVariable);
+        }
+        let value = expand::expand_word(raw, vars, escape).map_err(|e| invalid(e.message))?.value;
+        match key.as_str() {
             "type" => {
-                kind = match value {
+                kind = match value.to_ascii_lowercase().as_str() {
                     "bind" => MountKind::Bind,
                     "cache" => MountKind::Cache,
                     "tmpfs" => MountKind::Tmpfs,
                     "secret" => MountKind::Secret,
                     "ssh" => MountKind::Ssh,
-                    other => return Err(format!("unsupported mount type {other:?}")),
+                    _ => {
+                        let message = format!("unsupported mount type {value:?}");
+                        return Err(invalid(suggest::wrap(message, &value, &MOUNT_TYPES, true)));
+                    }
                 }
             }
-            "target" | "dst" | "destination" => m.target = value.to_string(),
-            "source" | "src" => m.source = Some(value.to_string()),
-            "from" => m.from = Some(value.to_string()),
-            "id" => m.id = Some(value.to_string()),
-            "readonly" | "ro" | "readwrite" | "rw" | "rwm" | "sharing" | "mode" | "uid" | "gid" | "required" | "size"
-            | "env" => {}
-            _ => return Err(format!("unexpected key '{key}' in '{field}'")),
+            "target" | "dst" | "destination" => m.target = value,
+            "source" | "src" => m.source = Some(value),
+            "from" => m.from = Some(value),
+            "id" => m.id = Some(value),
+            "readonly" | "ro" | "readwrite" | "rw" | "sharing" | "mode" | "uid" | "gid" | "env" => {}
+            "required" if matches!(kind, MountKind::Secret | MountKind::Ssh) => {}
+            "size" if kind == MountKind::Tmpfs => {}
+            "required" | "size" => {
+                return Err(invalid(format!("unexpected key '{key}' for mount type '{}'", kind.name())));
+            }
+            _ => {
+                let message = format!("unexpected key '{key}' in '{field}'");
+                return Err(invalid(suggest::wrap(message, &key, &MOUNT_KEYS, true)));
+            }
         }
     }
     m.kind = kind;
@@ -142,10 +189,22 @@ fn parse_mount(flag: &Flag) -> Result<Mount, String> {
         m.target = match kind {
             MountKind::Secret => format!("/run/secrets/{}", m.id.clone().or_else(|| m.source.clone()).unwrap_or_default()),
             MountKind::Ssh => "/run/buildkit/ssh_agent.0".to_string(),
-            _ => return Err(format!("mount type {kind:?} needs a target: add target=<path>").to_lowercase()),
+            _ => return Err(invalid(format!("mount type {} needs a target: add target=<path>", kind.name()))),
         };
     }
     Ok(m)
+}
+
+impl MountKind {
+    fn name(self) -> &'static str {
+        match self {
+            MountKind::Bind => "bind",
+            MountKind::Cache => "cache",
+            MountKind::Tmpfs => "tmpfs",
+            MountKind::Secret => "secret",
+            MountKind::Ssh => "ssh",
+        }
+    }
 }
 
 /// Makes the mount's contents visible at its target for the duration of the RUN.
@@ -192,13 +251,17 @@ mod tests {
 
     #[test]
     fn mount_specs_parse_like_buildkit() {
-        let m = parse_mount(&flag("type=cache,target=/root/.cache")).map(|m| (m.kind, m.target));
-        assert_eq!(m, Ok((MountKind::Cache, "/root/.cache".to_string())));
-        let m = parse_mount(&flag("from=builder,source=/out,target=/mnt")).map(|m| (m.kind, m.from, m.source));
+        let vars: Vec<(String, String)> = vec![("T".into(), "cache".into()), ("P".into(), "/c".into())];
+        let parse = |spec: &str| parse_mount(&flag(spec), &vars, '\\');
+        assert_eq!(parse("type=cache,target=/root/.cache").map(|m| (m.kind, m.target)), Ok((MountKind::Cache, "/root/.cache".to_string())));
+        let m = parse("from=builder,source=/out,target=/mnt").map(|m| (m.kind, m.from, m.source));
         assert_eq!(m, Ok((MountKind::Bind, Some("builder".into()), Some("/out".into()))));
-        let m = parse_mount(&flag("type=secret,id=npmrc")).map(|m| m.target);
-        assert_eq!(m, Ok("/run/secrets/npmrc".to_string()));
-        assert_eq!(parse_mount(&flag("type=tmp,target=/x")), Err("unsupported mount type \"tmp\"".to_string()));
-        assert_eq!(parse_mount(&flag("typ=cache,target=/x")), Err("unexpected key 'typ' in 'typ=cache'".to_string()));
+        assert_eq!(parse("type=secret,id=npmrc").map(|m| m.target), Ok("/run/secrets/npmrc".to_string()));
+        assert_eq!(parse("type=$T,target=$P").map(|m| (m.kind, m.target)), Ok((MountKind::Cache, "/c".to_string())));
+        assert_eq!(parse("from=$T,target=/x"), Err(MountError::FromVariable));
+        let invalid = |m: &str| Err(MountError::Invalid(m.to_string()));
+        assert_eq!(parse("type=tmp,target=/x"), invalid("unsupported mount type \"tmp\" (did you mean tmpfs?)"));
+        assert_eq!(parse("typ=cache,target=/x"), invalid("unexpected key 'typ' in 'typ=cache' (did you mean type?)"));
+        assert_eq!(parse("type=cache,size=1m,target=/x"), invalid("unexpected key 'size' for mount type 'cache'"));
     }
 }
