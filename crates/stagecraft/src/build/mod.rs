@@ -3,6 +3,7 @@
 //! Each filesystem-changing instruction closes a layer; every instruction leaves a snapshot.
 
 mod base;
+mod chmod;
 mod config;
 mod copy;
 mod run;
