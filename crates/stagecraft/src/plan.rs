@@ -89,7 +89,13 @@ pub struct PlanOptions<'a> {
 
 pub fn plan(dockerfile: &Dockerfile, options: &PlanOptions<'_>, diags: &mut Diagnostics) -> Plan {
     let escape = dockerfile.directives.escape;
-    let global_args = args::global_scope(dockerfile, options.build_args, diags);
+    // BuildKit names the target before anything else: --target, else the last stage's name.
+    let last_alias = dockerfile.instructions.iter().rev().find_map(|ins| match &ins.kind {
+        InstructionKind::From { alias, .. } => Some(alias.as_ref().map(|a| a.value.to_ascii_lowercase()).unwrap_or_default()),
+        _ => None,
+    });
+    let target_name = options.target.filter(|t| !t.is_empty()).map(str::to_string).or(last_alias).unwrap_or_default();
+    let global_args = args::global_scope(dockerfile, options.build_args, &target_name, diags);
     let mut stages = split_stages(dockerfile, &global_args, diags);
     check_names(dockerfile, &stages, diags);
 
@@ -237,42 +243,65 @@ fn stage_dependencies(
     let mut deps = Vec::new();
     if let Base::Stage(parent) = stage.base {
         deps.push(Dependency { stage: parent, kind: DependencyKind::From, instruction: stage.from_instruction, span: stage.base_span });
+        // The parent's ONBUILD triggers run in this stage, right after FROM, and what they
+        // copy or mount from is this stage's dependency (BuildKit's initOnBuildTriggers).
+        let scope = args::StageScope::new(globals, build_args);
+        for i in stages[parent].body.clone() {
+            if let InstructionKind::Onbuild(trigger) = &dockerfile.instructions[i].kind {
+                instruction_deps(stages, trigger, i, &scope, escape, &mut deps, None);
+            }
+        }
     }
     // ARG values visible in this stage, for `COPY --from=$X`.
     let mut scope = args::StageScope::new(globals, build_args);
     for i in stage.body.clone() {
         let ins = &dockerfile.instructions[i];
-        let ins = match &ins.kind {
-            InstructionKind::Onbuild(_) => continue,
-            _ => ins,
-        };
         match &ins.kind {
+            InstructionKind::Onbuild(_) => {}
             InstructionKind::Arg(decls) => scope.declare_all(decls, escape, diags),
-            InstructionKind::Copy(_) | InstructionKind::Add(_) => {
-                if let Some(flag) = ins.flag("from") {
-                    let raw = flag.value.clone().unwrap_or_default();
-                    let value = expand::expand_word(&raw, &scope, escape).map(|e| e.value).unwrap_or(raw);
-                    if let Some(FromRef::Stage(s)) = resolve_from(stages, &value) {
-                        deps.push(Dependency { stage: s, kind: DependencyKind::CopyFrom, instruction: i, span: flag.span });
-                    }
-                }
-            }
-            InstructionKind::Run { .. } => {
-                for flag in ins.flag_values("mount") {
-                    let Some(from) = flag.value.as_deref().and_then(mount_from) else { continue };
-                    if from.contains('$') {
-                        diags.error("InvalidMount", flag.span, "'from' doesn't support variable expansion, define alias stage instead");
-                        continue;
-                    }
-                    if let Some(FromRef::Stage(s)) = resolve_from(stages, from) {
-                        deps.push(Dependency { stage: s, kind: DependencyKind::MountFrom, instruction: i, span: flag.span });
-                    }
-                }
-            }
-            _ => {}
+            _ => instruction_deps(stages, ins, i, &scope, escape, &mut deps, Some(&mut *diags)),
         }
     }
     deps
+}
+
+/// The stages `COPY --from` and `RUN --mount=from=` of one instruction need. `diags` reports
+/// `from=$X` mounts (BuildKit refuses them when it parses the stage).
+fn instruction_deps(
+    stages: &[StagePlan],
+    ins: &crate::dockerfile::Instruction,
+    i: usize,
+    scope: &args::StageScope<'_>,
+    escape: char,
+    deps: &mut Vec<Dependency>,
+    mut diags: Option<&mut Diagnostics>,
+) {
+    match &ins.kind {
+        InstructionKind::Copy(_) | InstructionKind::Add(_) => {
+            if let Some(flag) = ins.flag("from") {
+                let raw = flag.value.clone().unwrap_or_default();
+                let value = expand::expand_word(&raw, scope, escape).map(|e| e.value).unwrap_or(raw);
+                if let Some(FromRef::Stage(s)) = resolve_from(stages, &value) {
+                    deps.push(Dependency { stage: s, kind: DependencyKind::CopyFrom, instruction: i, span: flag.span });
+                }
+            }
+        }
+        InstructionKind::Run { .. } => {
+            for flag in ins.flag_values("mount") {
+                let Some(from) = flag.value.as_deref().and_then(mount_from) else { continue };
+                if from.contains('$') {
+                    if let Some(diags) = diags.as_deref_mut() {
+                        diags.error("InvalidMount", flag.span, "'from' doesn't support variable expansion, define alias stage instead");
+                    }
+                    continue;
+                }
+                if let Some(FromRef::Stage(s)) = resolve_from(stages, from) {
+                    deps.push(Dependency { stage: s, kind: DependencyKind::MountFrom, instruction: i, span: flag.span });
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The `from=` value of a `--mount` spec, if any.
