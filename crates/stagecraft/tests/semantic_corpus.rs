@@ -66,7 +66,6 @@ const NEEDS_SHELL: &[(&str, &str)] = &[
     ("testRunBasicHeredoc", "RUN heredoc: echo \"i am\" >> /dest; whoami >> /dest"),
     ("testTargetStageNameArg__2", "RUN echo -n \"value:$TARGETSTAGE\" > /out/first and /out/second"),
     ("testWildcardRenameCache__2", "RUN ls /files/file1 must fail: no such file"),
-    ("testErrorsSourceMap__3", "RUN what in scratch must fail: no /bin/sh (and no `what`) in an empty image"),
 ];
 
 #[derive(Debug)]

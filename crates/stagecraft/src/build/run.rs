@@ -1,7 +1,7 @@
 //! RUN: mounts (`--mount=type=bind|cache|tmpfs|secret|ssh`) laid over the stage's filesystem
 //! while the command runs and removed afterwards, then the shell model (`shell`).
 
-use crate::build::{users, BuildOutput, Ctx, StageState};
+use crate::build::{users, BaseKind, BuildOutput, Ctx, StageState};
 use crate::diagnostics::Severity;
 use crate::dockerfile::{CommandForm, Flag, Heredoc, Instruction};
 use crate::expand::{self, Lookup};
@@ -65,6 +65,16 @@ pub(crate) fn run(
     for m in &mounts {
         overlay(ctx, state, m, done, ins);
     }
+    if let Some(why) = missing_executable(state, command) {
+        let argv = process_args(state, command);
+        state.fs = before;
+        let message = format!(
+            "process \"{argv}\" could not start: {why} (this stage holds only what the Dockerfile put in it, and a scratch stage has no shell: start FROM an image that has one, or use the exec form with a program you copied in)"
+        );
+        ctx.diags.push(Severity::Error, "RunFailed", ins.keyword.span.to(ins.span), message);
+        state.failed = true;
+        return "failed".into();
+    }
     let env = ShellEnv {
         vars: run_env(state),
         workdir: state.config.workdir.clone(),
@@ -86,8 +96,7 @@ pub(crate) fn run(
     }
     state.uncertain |= outcome.uncertain;
     if outcome.status != 0 {
-        let shown = ctx.one_line(ins);
-        let shown = shown.strip_prefix(ins.keyword.value.as_str()).unwrap_or(&shown).trim();
+        let shown = process_args(state, command);
         let why = outcome.failure.clone().map(|f| format!(": {f}")).unwrap_or_default();
         ctx.diags.push(
             Severity::Error,
@@ -104,6 +113,44 @@ pub(crate) fn run(
     } else {
         format!("ran the command; cache mount {} left nothing in the image", cached.join(", "))
     }
+}
+
+/// The process as BuildKit names it in errors: `/bin/sh -c <command>` for the shell form.
+fn process_args(state: &StageState, command: &CommandForm) -> String {
+    match command {
+        CommandForm::Exec(argv) => argv.join(" "),
+        CommandForm::Shell(text) => format!("{} {}", state.config.shell.join(" "), text.value.trim()),
+    }
+}
+
+/// BuildKit's default PATH for Linux images that set none.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Why the container cannot start, when the program it runs (the SHELL for the shell form,
+/// argv[0] for the exec form) is certainly not there: only a stage whose every file came
+/// from the Dockerfile (built up from scratch, no unmodelled RUN) is known that well; a
+/// base image's files are summarised, so there the simulator cannot tell.
+fn missing_executable(state: &StageState, command: &CommandForm) -> Option<String> {
+    if state.base.kind != BaseKind::Scratch || state.uncertain {
+        return None;
+    }
+    let program = match command {
+        CommandForm::Exec(argv) => argv.first()?.clone(),
+        CommandForm::Shell(_) => state.config.shell.first()?.clone(),
+    };
+    let node = |path: &str| state.fs.resolve(path, true).ok().and_then(|p| state.fs.get(&p).cloned()).filter(Node::is_file);
+    let runnable = |path: &str| node(path).is_some_and(|n| n.mode & 0o111 != 0);
+    if program.contains('/') {
+        let path = vfs::join(&state.config.workdir, &program);
+        return match node(&path) {
+            None => Some(format!("exec: {program:?}: stat {program}: no such file or directory")),
+            Some(n) if n.mode & 0o111 == 0 => Some(format!("exec: {program:?}: permission denied")),
+            Some(_) => None,
+        };
+    }
+    let path_var = state.config.env.iter().rev().find(|(k, _)| k == "PATH").map_or(DEFAULT_PATH, |(_, v)| v.as_str());
+    let found = path_var.split(':').filter(|d| !d.is_empty()).any(|dir| runnable(&vfs::join(dir, &program)));
+    (!found).then(|| format!("exec: {program:?}: executable file not found in $PATH"))
 }
 
 fn line_end(text: &str, from: usize) -> usize {
