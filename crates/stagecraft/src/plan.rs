@@ -258,7 +258,9 @@ fn stage_dependencies(
         let ins = &dockerfile.instructions[i];
         match &ins.kind {
             InstructionKind::Onbuild(_) => {}
-            InstructionKind::Arg(decls) => scope.declare_all(decls, escape, diags),
+            // Only the values matter here: the build reports a bad default once, when (and
+            // if) it runs the stage, as BuildKit does.
+            InstructionKind::Arg(decls) => scope.declare_all(decls, escape, &mut Diagnostics::new("")),
             _ => instruction_deps(stages, ins, i, &scope, escape, &mut deps, Some(&mut *diags)),
         }
     }

@@ -238,6 +238,8 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_
     let summary = match &ins.kind {
         InstructionKind::Arg(decls) => {
             let escape = ctx.escape();
+            // A default that fails to expand (`${X:?msg}`) fails the build, as in BuildKit.
+            let errors_before = ctx.diags.error_count();
             for decl in decls {
                 let value = {
                     let vars = state.vars();
@@ -245,6 +247,9 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, scope: &mut StageScope<'_
                 };
                 scope.declare(&decl.name.value, value.clone());
                 state.scope_args.set(&decl.name.value, value);
+            }
+            if ctx.diags.error_count() > errors_before {
+                state.failed = true;
             }
             String::new()
         }
