@@ -54,6 +54,8 @@ struct Origin {
     /// How errors name it (BuildKit prints an opaque ref id there).
     label: String,
     from_context: bool,
+    /// An image the catalog does not know, or a stage built on one: its files are an estimate.
+    guessed: bool,
 }
 
 /// Reports an error at `span` and fails the stage.
@@ -110,7 +112,7 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
                 let mut doc = Fs::new();
                 let name = format!("/{}", h.name.trim_start_matches('/'));
                 doc.write(&name, Node::file(content.into_bytes(), 0o644), (0, 0));
-                let filters = Filters { include: None, exclude: None };
+                let filters = Filters { guessed: false, include: None, exclude: None };
                 copy_source(&mut fs, &doc, &name, &name, &dest, &placement, &filters)
             }
             CopySource::Path(word) => {
@@ -208,7 +210,7 @@ fn copy_path(
         return not_found(ctx, fs, origin, &vfs::normalize(&root), dest, placement, &opts);
     }
 
-    let filters = Filters { include: include.as_ref(), exclude: opts.exclude };
+    let filters = Filters { guessed: origin.guessed, include: include.as_ref(), exclude: opts.exclude };
     let mut total = Copied::default();
     for name in matches {
         let src = match origin.fs.resolve_lenient(&name, true) {
@@ -241,9 +243,20 @@ fn copy_path(
             Ok(c) => {
                 total.files += c.files;
                 total.bytes += c.bytes;
+                total.skipped.extend(c.skipped);
             }
             Err(e) => return PathOutcome::Failed("CopyFailed", e),
         }
+    }
+    if !total.skipped.is_empty() {
+        let first = &total.skipped[0];
+        let more = if total.skipped.len() > 1 { format!(" (and {} more)", total.skipped.len() - 1) } else { String::new() };
+        ctx.diags.warning(
+            "GuessedFilesSkipped",
+            opts.span,
+            format!("the files of {} are partly guessed (an image the catalog does not know), and some clash with the destination: {first}{more}; they were left out, as the real image may not have them", origin.label),
+        );
+        total.skipped.clear();
     }
     PathOutcome::Copied(total)
 }
@@ -283,7 +296,7 @@ fn not_found(
                 opts.span,
                 format!("{shown} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
             );
-            PathOutcome::Copied(Copied { files: 1, bytes: 0 })
+            PathOutcome::Copied(Copied { files: 1, ..Copied::default() })
         }
         Err(e) => PathOutcome::Failed("CopyFailed", e),
     }
@@ -292,13 +305,19 @@ fn not_found(
 /// The filesystem the sources come from: the build context, or `--from` a stage or image.
 fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &BuildOutput) -> Option<Origin> {
     let Some(flag) = ins.flag("from") else {
-        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true });
+        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true, guessed: false });
     };
     let raw = flag.value.clone().unwrap_or_default();
     let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
     match plan::resolve_from(&ctx.plan.stages, &value) {
         Some(FromRef::Stage(s)) => match done.stages.get(s).and_then(Option::as_ref) {
-            Some(r) => Some(Origin { fs: r.fs.clone(), label: format!("stage {value}"), from_context: false }),
+            Some(r) => Some(Origin {
+                fs: r.fs.clone(),
+                label: format!("stage {value}"),
+                from_context: false,
+                // Built on an image the catalog does not know: its base files are a guess.
+                guessed: !r.base.known,
+            }),
             None => {
                 ctx.diags.error("UndefinedStage", flag.span, format!("stage {value:?} was not built"));
                 None
@@ -309,7 +328,7 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
             if let Some(note) = img.note {
                 ctx.diags.push(img.note_severity, img.note_code, flag.span, note);
             }
-            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false })
+            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false, guessed: !img.info.known })
         }
         None => {
             ctx.diags.error("InvalidFrom", flag.span, "--from needs a stage name, a stage index or an image");

@@ -52,8 +52,12 @@ impl Placement {
     }
 }
 
-/// What filters the copy of one source.
+/// What filters the copy of one source, and how sure its contents are.
 pub(crate) struct Filters<'a> {
+    /// The source's files are a guess (an image the catalog does not know): a clash between
+    /// a guessed file and the destination is skipped and listed in `Copied::skipped` instead of
+    /// failing the COPY, which the real image might not do.
+    pub guessed: bool,
     /// `--parents`: only paths matching (or below a match of) the pattern are copied.
     pub include: Option<&'a IgnoreMatcher>,
     /// `--exclude`.
@@ -80,6 +84,8 @@ impl Dest {
 pub(crate) struct Copied {
     pub files: usize,
     pub bytes: u64,
+    /// Clashes skipped because the source was a guess (see `Filters::guessed`).
+    pub skipped: Vec<String>,
 }
 
 pub(crate) fn fs_error(e: FsError) -> String {
@@ -171,7 +177,7 @@ impl Walker<'_, '_> {
                 return Ok(());
             }
             if self.fs.get(target).is_some_and(Node::is_dir) {
-                return Err(format!("cannot replace to directory {target} with file"));
+                return self.clash(format!("cannot replace to directory {target} with file"));
             }
             if node.is_file() {
                 self.copied.files += 1;
@@ -181,7 +187,11 @@ impl Walker<'_, '_> {
             return Ok(());
         }
 
-        let created = if include { self.directory_only(target, node, overwrite)? } else { false };
+        let created = match include.then(|| self.directory_only(target, node, overwrite)) {
+            None => false,
+            Some(Ok(created)) => created,
+            Some(Err(e)) => return self.clash(e),
+        };
         self.pending.push(Pending { src: src.to_string(), dst: target.to_string(), copied: include });
         let children: Vec<String> = self.origin.children(src).map(|(name, _)| name.to_string()).collect();
         for name in children {
@@ -193,6 +203,16 @@ impl Walker<'_, '_> {
             self.copy_info(node, target);
         }
         Ok(())
+    }
+
+    /// A path that cannot be copied: an error, unless the source is a guess.
+    fn clash(&mut self, message: String) -> Result<(), String> {
+        if self.filters.guessed {
+            self.copied.skipped.push(message);
+            Ok(())
+        } else {
+            Err(message)
+        }
     }
 
     /// fsutil's `copyDirectoryOnly`: makes the directory if missing; whether it did.
