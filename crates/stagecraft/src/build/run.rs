@@ -53,6 +53,13 @@ pub(crate) fn run(
             }
         }
     }
+    // (Every flag parsed when nothing failed, so flags and mounts line up.)
+    let at_root = if state.failed { None } else { ins.flag_values("mount").zip(&mounts).find(|(_, m)| vfs::join(&state.config.workdir, &m.target) == "/").map(|(f, _)| f) };
+    if let Some(flag) = at_root {
+        // BuildKit: a mount over the whole root filesystem (also: no target, WORKDIR /).
+        ctx.diags.error("InvalidMount", flag.span, "invalid mount target \"/\": mount somewhere below /, with target=<path>");
+        state.failed = true;
+    }
     if state.failed {
         return String::new();
     }
@@ -236,7 +243,8 @@ fn parse_mount(flag: &Flag, vars: &dyn Lookup, escape: char) -> Result<Mount, Mo
         m.target = match kind {
             MountKind::Secret => format!("/run/secrets/{}", m.id.clone().or_else(|| m.source.clone()).unwrap_or_default()),
             MountKind::Ssh => "/run/buildkit/ssh_agent.0".to_string(),
-            _ => return Err(invalid(format!("mount type {} needs a target: add target=<path>", kind.name()))),
+            // No target is the working directory (BuildKit joins it to WORKDIR), checked in `run`.
+            _ => String::new(),
         };
     }
     Ok(m)
