@@ -62,12 +62,20 @@ impl Lookup for ArgScope {
     }
 }
 
-/// The global scope: predefined platform ARGs, then the ARGs before the first FROM.
-pub fn global_scope(dockerfile: &Dockerfile, build_args: &BTreeMap<String, String>, diags: &mut Diagnostics) -> ArgScope {
+/// The global scope: predefined platform ARGs and TARGETSTAGE (the target stage's name, or
+/// `default` for an unnamed one, as BuildKit's `defaultArgs`), then the ARGs before the first FROM.
+pub fn global_scope(
+    dockerfile: &Dockerfile,
+    build_args: &BTreeMap<String, String>,
+    target_stage: &str,
+    diags: &mut Diagnostics,
+) -> ArgScope {
     let mut scope = ArgScope::default();
     for (k, v) in PREDEFINED {
         scope.set(k, Some(v.to_string()));
     }
+    let target_stage = if target_stage.is_empty() { "default" } else { target_stage };
+    scope.set("TARGETSTAGE", Some(target_stage.to_string()));
     let escape = dockerfile.directives.escape;
     for ins in &dockerfile.instructions {
         match &ins.kind {

@@ -74,6 +74,9 @@ impl Diagnostics {
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }

@@ -6,7 +6,8 @@
 //! two can be compared rule by rule; its quirks are kept on purpose and called out below.
 //! Not modelled: BuildKit on Windows, where variable names are case-insensitive (we
 //! simulate Linux builds), and lex.go's RawQuotes/SkipUnsetEnv modes, which Dockerfile
-//! instructions do not use for these words.
+//! instructions do not use for these words. Its SkipProcessQuotes mode is modelled:
+//! BuildKit expands COPY/ADD heredoc bodies with it (`expand_heredoc`).
 
 mod pattern;
 
@@ -69,8 +70,24 @@ pub fn expand_words(input: &str, vars: &dyn Lookup, escape: char) -> Result<Expa
     Ok(Expanded { value, unset })
 }
 
+/// Expands the body of an unquoted COPY/ADD heredoc (`<<EOF`), as BuildKit's `ExpandRaw`
+/// does: variables and `\` escapes are processed, quotes are ordinary characters.
+pub fn expand_heredoc(input: &str, vars: &dyn Lookup) -> Result<Expanded<String>, ExpandError> {
+    let (value, _, unset) = run_with(input, vars, '\\', true)?;
+    Ok(Expanded { value, unset })
+}
+
 fn run(input: &str, vars: &dyn Lookup, escape: char) -> Result<(String, Vec<String>, Vec<String>), ExpandError> {
-    let mut lexer = Lexer { src: Scanner::new(input), vars, escape, raw_escapes: false, unset: Vec::new() };
+    run_with(input, vars, escape, false)
+}
+
+fn run_with(
+    input: &str,
+    vars: &dyn Lookup,
+    escape: char,
+    skip_quotes: bool,
+) -> Result<(String, Vec<String>, Vec<String>), ExpandError> {
+    let mut lexer = Lexer { src: Scanner::new(input), vars, escape, raw_escapes: false, skip_quotes, unset: Vec::new() };
     match lexer.process_until(None, false) {
         Ok((word, words)) => Ok((word, words, lexer.unset)),
         // BuildKit's wording, so the message matches what `docker build` prints.
@@ -140,6 +157,8 @@ struct Lexer<'a> {
     /// Keep escape chars in the output. Set while reading the pattern parts of `${v#p}`,
     /// `${v%p}` and `${v/p/r}`, so that the pattern code can tell `\*` from `*`.
     raw_escapes: bool,
+    /// lex.go's SkipProcessQuotes: `'` and `"` are plain characters.
+    skip_quotes: bool,
     /// Names looked up and not found, first reference first.
     unset: Vec<String>,
 }
@@ -169,7 +188,7 @@ impl<'a> Lexer<'a> {
                     words.add_str(&value); // unquoted values are split
                     result.push_str(&value);
                 }
-                '\'' | '"' => {
+                '\'' | '"' if !self.skip_quotes => {
                     let value = if c == '\'' { self.single_quoted()? } else { self.double_quoted()? };
                     words.add_raw(&value);
                     result.push_str(&value);
@@ -533,6 +552,23 @@ mod tests {
                 let _ = expand_word(input, &env, escape);
                 let _ = expand_words(input, &env, escape);
             }
+        }
+    }
+
+    #[test]
+    fn heredoc_bodies_keep_quotes() {
+        // BuildKit testCopyHeredocSpecialSymbols and testHeredocVarSubstitution.
+        let env = vars(&[("name", "world")]);
+        for (input, want) in [
+            ("\"quotes in file\"\n", "\"quotes in file\"\n"),
+            ("Hello '${name}'!\n", "Hello 'world'!\n"),
+            ("Hello \"${name}\"!\n", "Hello \"world\"!\n"),
+            ("\\\n", "\n"),
+            ("\\\\\n", "\\\n"),
+            ("\\$\n", "$\n"),
+            ("it's\n", "it's\n"),
+        ] {
+            assert_eq!(expand_heredoc(input, &env).map(|e| e.value), Ok(want.to_string()), "{input:?}");
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod report;
 pub mod shell;
 pub mod sizes;
 pub mod span;
+pub mod suggest;
 pub mod vfs;
 
 use std::collections::BTreeMap;
@@ -55,7 +56,10 @@ pub fn simulate(input: &Simulation<'_>) -> Report {
         &plan::PlanOptions { target: input.target, build_args: &input.build_args },
         &mut diags,
     );
-    let (context, _ignore) = dockerignore::filter_context(input.context, input.dockerfile_name);
+    // `<Dockerfile>.dockerignore` beside the Dockerfile wins over `.dockerignore`, also for
+    // the default name.
+    let dockerfile_name = input.dockerfile_name.unwrap_or("Dockerfile");
+    let (context, _ignore) = dockerignore::filter_context(input.context, Some(dockerfile_name));
     let options = build::BuildOptions { build_args: &input.build_args, strict: input.strict };
     // BuildKit would refuse to start after a parse error; the simulator still builds what it
     // could read (the errors stay in the report and fail the CLI), so an editor shows results

@@ -89,7 +89,13 @@ pub struct PlanOptions<'a> {
 
 pub fn plan(dockerfile: &Dockerfile, options: &PlanOptions<'_>, diags: &mut Diagnostics) -> Plan {
     let escape = dockerfile.directives.escape;
-    let global_args = args::global_scope(dockerfile, options.build_args, diags);
+    // BuildKit names the target before anything else: --target, else the last stage's name.
+    let last_alias = dockerfile.instructions.iter().rev().find_map(|ins| match &ins.kind {
+        InstructionKind::From { alias, .. } => Some(alias.as_ref().map(|a| a.value.to_ascii_lowercase()).unwrap_or_default()),
+        _ => None,
+    });
+    let target_name = options.target.filter(|t| !t.is_empty()).map(str::to_string).or(last_alias).unwrap_or_default();
+    let global_args = args::global_scope(dockerfile, options.build_args, &target_name, diags);
     let mut stages = split_stages(dockerfile, &global_args, diags);
     check_names(dockerfile, &stages, diags);
 
@@ -237,47 +243,73 @@ fn stage_dependencies(
     let mut deps = Vec::new();
     if let Base::Stage(parent) = stage.base {
         deps.push(Dependency { stage: parent, kind: DependencyKind::From, instruction: stage.from_instruction, span: stage.base_span });
+        // The parent's ONBUILD triggers run in this stage, right after FROM, and what they
+        // copy or mount from is this stage's dependency (BuildKit's initOnBuildTriggers).
+        let scope = ArgScope::default();
+        for i in stages[parent].body.clone() {
+            if let InstructionKind::Onbuild(trigger) = &dockerfile.instructions[i].kind {
+                instruction_deps(stages, trigger, i, &scope, escape, &mut deps, None);
+            }
+        }
     }
     // ARG values visible in this stage, for `COPY --from=$X`.
     let mut scope = ArgScope::default();
     for i in stage.body.clone() {
         let ins = &dockerfile.instructions[i];
-        let ins = match &ins.kind {
-            InstructionKind::Onbuild(_) => continue,
-            _ => ins,
-        };
         match &ins.kind {
+            InstructionKind::Onbuild(_) => {}
+            // Only the values matter here: the build reports a bad default once, when (and
+            // if) it runs the stage, as BuildKit does.
             InstructionKind::Arg(decls) => {
+                let mut quiet = Diagnostics::new("");
                 for decl in decls {
-                    let value = args::stage_arg_value(decl, globals, build_args, &scope.clone(), escape, diags);
+                    let value = args::stage_arg_value(decl, globals, build_args, &scope.clone(), escape, &mut quiet);
                     scope.set(&decl.name.value, value);
                 }
             }
-            InstructionKind::Copy(_) | InstructionKind::Add(_) => {
-                if let Some(flag) = ins.flag("from") {
-                    let raw = flag.value.clone().unwrap_or_default();
-                    let value = expand::expand_word(&raw, &scope, escape).map(|e| e.value).unwrap_or(raw);
-                    if let Some(FromRef::Stage(s)) = resolve_from(stages, &value) {
-                        deps.push(Dependency { stage: s, kind: DependencyKind::CopyFrom, instruction: i, span: flag.span });
-                    }
-                }
-            }
-            InstructionKind::Run { .. } => {
-                for flag in ins.flag_values("mount") {
-                    let Some(from) = flag.value.as_deref().and_then(mount_from) else { continue };
-                    if from.contains('$') {
-                        diags.error("InvalidMount", flag.span, "'from' doesn't support variable expansion, define alias stage instead");
-                        continue;
-                    }
-                    if let Some(FromRef::Stage(s)) = resolve_from(stages, from) {
-                        deps.push(Dependency { stage: s, kind: DependencyKind::MountFrom, instruction: i, span: flag.span });
-                    }
-                }
-            }
-            _ => {}
+            _ => instruction_deps(stages, ins, i, &scope, escape, &mut deps, Some(&mut *diags)),
         }
     }
     deps
+}
+
+/// The stages `COPY --from` and `RUN --mount=from=` of one instruction need. `diags` reports
+/// `from=$X` mounts (BuildKit refuses them when it parses the stage).
+fn instruction_deps(
+    stages: &[StagePlan],
+    ins: &crate::dockerfile::Instruction,
+    i: usize,
+    scope: &ArgScope,
+    escape: char,
+    deps: &mut Vec<Dependency>,
+    mut diags: Option<&mut Diagnostics>,
+) {
+    match &ins.kind {
+        InstructionKind::Copy(_) | InstructionKind::Add(_) => {
+            if let Some(flag) = ins.flag("from") {
+                let raw = flag.value.clone().unwrap_or_default();
+                let value = expand::expand_word(&raw, scope, escape).map(|e| e.value).unwrap_or(raw);
+                if let Some(FromRef::Stage(s)) = resolve_from(stages, &value) {
+                    deps.push(Dependency { stage: s, kind: DependencyKind::CopyFrom, instruction: i, span: flag.span });
+                }
+            }
+        }
+        InstructionKind::Run { .. } => {
+            for flag in ins.flag_values("mount") {
+                let Some(from) = flag.value.as_deref().and_then(mount_from) else { continue };
+                if from.contains('$') {
+                    if let Some(diags) = diags.as_deref_mut() {
+                        diags.error("InvalidMount", flag.span, "'from' doesn't support variable expansion, define alias stage instead");
+                    }
+                    continue;
+                }
+                if let Some(FromRef::Stage(s)) = resolve_from(stages, from) {
+                    deps.push(Dependency { stage: s, kind: DependencyKind::MountFrom, instruction: i, span: flag.span });
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The `from=` value of a `--mount` spec, if any.
@@ -354,16 +386,10 @@ fn find_target(dockerfile: &Dockerfile, stages: &[StagePlan], target: Option<&st
     if let Some(s) = stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str())) {
         return Some(s.index);
     }
-    let suggestion = stages
-        .iter()
-        .filter_map(|s| s.name.as_deref())
-        .map(|n| (levenshtein(n, &lower), n))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| format!(" (did you mean {n}?)"))
-        .unwrap_or_default();
+    let names: Vec<&str> = stages.iter().filter_map(|s| s.name.as_deref()).collect();
+    let message = crate::suggest::wrap(format!("target stage {name:?} could not be found"), name, &names, true);
     let span = dockerfile.instructions.first().map(|i| i.span).unwrap_or_default();
-    diags.error("UndefinedTarget", Span::new(span.start, span.start), format!("target stage {name:?} could not be found{suggestion}"));
+    diags.error("UndefinedTarget", Span::new(span.start, span.start), message);
     None
 }
 
@@ -382,19 +408,4 @@ fn build_order(stages: &[StagePlan], target: usize) -> Vec<usize> {
     let mut out = Vec::new();
     visit(target, stages, &mut seen, &mut out);
     out
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -220,6 +220,44 @@ impl Fs {
         Ok(current)
     }
 
+    /// Like `resolve`, but a missing component is not an error: the rest of the path is taken
+    /// as written (nothing below a missing directory can be a symlink). This is continuity's
+    /// `RootPath`, which BuildKit uses to find where COPY writes: symlinks are followed and
+    /// kept inside the root (`..` stops at `/`), even when they point at something missing.
+    pub fn resolve_lenient(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
+        let mut hops = 0;
+        let mut pending: Vec<String> = normalize(path).split('/').filter(|s| !s.is_empty()).rev().map(str::to_string).collect();
+        let mut current = String::from("/");
+        let mut missing = false;
+        while let Some(seg) = pending.pop() {
+            if seg == ".." {
+                current = parent(&current).to_string();
+                continue;
+            }
+            let candidate = join(&current, &seg);
+            let is_last = pending.is_empty();
+            match self.nodes.get(&candidate).filter(|_| !missing) {
+                Some(Node { kind: NodeKind::Symlink(target), .. }) if !is_last || follow_last => {
+                    hops += 1;
+                    if hops > MAX_SYMLINK_HOPS {
+                        return Err(FsError::TooManySymlinks(normalize(path)));
+                    }
+                    if target.starts_with('/') {
+                        current = String::from("/");
+                    }
+                    pending.extend(target.split('/').filter(|s| !s.is_empty() && *s != ".").rev().map(str::to_string));
+                }
+                Some(node) if !is_last && !node.is_dir() => return Err(FsError::NotADirectory(candidate)),
+                None => {
+                    missing = true;
+                    current = candidate;
+                }
+                _ => current = candidate,
+            }
+        }
+        Ok(current)
+    }
+
     /// Writes `node` at `path` (no symlink resolution: callers resolve first), replacing what
     /// was there — a replaced directory loses its contents. Missing parents are created as
     /// `mkdir -p` would, owned by `parent_owner`.
@@ -441,6 +479,21 @@ mod tests {
         assert_eq!(fs.resolve("/nope/x", true), Err(FsError::NotFound("/nope".to_string())));
         assert!(matches!(fs.resolve("/loop/x", true), Err(FsError::TooManySymlinks(_))));
         assert_eq!(fs.resolve("/usr/bin/busybox/x", true), Err(FsError::NotADirectory("/usr/bin/busybox".to_string())));
+    }
+
+    #[test]
+    fn lenient_resolution_follows_links_to_missing_places_inside_the_root() {
+        let fs = fs_with(&[
+            ("/symlink", Node::symlink("../tmp/symlink-target")),
+            ("/abs", Node::symlink("/opt/x")),
+            ("/file", Node::sized_file(1, 0o644)),
+        ]);
+        assert_eq!(fs.resolve_lenient("/symlink", true), Ok("/tmp/symlink-target".to_string()));
+        assert_eq!(fs.resolve_lenient("/symlink/foo", true), Ok("/tmp/symlink-target/foo".to_string()));
+        assert_eq!(fs.resolve_lenient("/symlink", false), Ok("/symlink".to_string()));
+        assert_eq!(fs.resolve_lenient("/abs/y", true), Ok("/opt/x/y".to_string()));
+        assert_eq!(fs.resolve_lenient("/no/such/dir", true), Ok("/no/such/dir".to_string()));
+        assert_eq!(fs.resolve_lenient("/file/x", true), Err(FsError::NotADirectory("/file".to_string())));
     }
 
     #[test]

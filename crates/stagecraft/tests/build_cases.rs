@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use stagecraft::report::{FileType, Report};
+use stagecraft::context::{ContextEntry, EntryKind, FileData};
 use stagecraft::{BuildContext, Simulation};
 
 struct Case {
@@ -19,6 +20,10 @@ struct Case {
 
 /// Sections: `-- Dockerfile --`, `-- context/<path> --` (content follows),
 /// `-- context/<path> (size N) --` (a size-only file), `-- context/<path>/ --` (a directory),
+/// `-- context/<path> (mode 0700) --` (a file, or with a trailing `/` a directory, with that mode),
+/// `-- context/<path> (symlink TARGET) --`,
+/// `-- context/<path> (tar) --` or `(tar.gz)`: an archive built from the lines of the body,
+/// each `file PATH MODE CONTENT`, `dir PATH MODE` or `symlink PATH TARGET`,
 /// `-- options --` with lines `target: X`, `arg: K=V`, `strict`.
 fn parse_case(text: &str) -> Case {
     let mut case = Case { dockerfile: String::new(), context: BuildContext::new(), build_args: BTreeMap::new(), target: None, strict: false };
@@ -50,6 +55,17 @@ fn parse_case(text: &str) -> Case {
             if let Some((p, size)) = path.split_once(" (size ") {
                 let size: u64 = size.trim_end_matches(')').parse().expect("size N");
                 case.context.add_sized_file(p, size);
+            } else if let Some((p, mode)) = path.split_once(" (mode ") {
+                let mode = u32::from_str_radix(mode.trim_end_matches(')'), 8).expect("mode in octal");
+                let kind = match p.strip_suffix('/') {
+                    Some(_) => EntryKind::Dir,
+                    None => EntryKind::File(FileData::Bytes(body.into_bytes().into())),
+                };
+                case.context.insert(p, ContextEntry { kind, mode: Some(mode) });
+            } else if let Some((p, target)) = path.split_once(" (symlink ") {
+                case.context.add_symlink(p, target.trim_end_matches(')'));
+            } else if let Some((p, kind)) = path.split_once(" (tar") {
+                case.context.add_file(p, archive(&body, kind.starts_with(".gz")));
             } else if let Some(dir) = path.strip_suffix('/') {
                 case.context.add_dir(dir);
             } else {
@@ -60,6 +76,44 @@ fn parse_case(text: &str) -> Case {
         }
     }
     case
+}
+
+/// A tar archive from `file PATH MODE CONTENT`, `dir PATH MODE`, `symlink PATH TARGET` lines.
+fn archive(body: &str, gzip: bool) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+        let parts: Vec<&str> = line.splitn(4, ' ').collect();
+        let mut header = tar::Header::new_gnu();
+        header.set_mtime(0);
+        header.set_size(0);
+        let mode = |s: &str| u32::from_str_radix(s, 8).expect("mode in octal");
+        match parts.as_slice() {
+            ["file", path, m, content] => {
+                header.set_entry_type(tar::EntryType::Regular);
+                header.set_mode(mode(m));
+                header.set_size(content.len() as u64);
+                builder.append_data(&mut header, path, content.as_bytes()).expect("tar file");
+            }
+            ["dir", path, m] => {
+                header.set_entry_type(tar::EntryType::Directory);
+                header.set_mode(mode(m));
+                builder.append_data(&mut header, path, std::io::empty()).expect("tar dir");
+            }
+            ["symlink", path, target] => {
+                header.set_entry_type(tar::EntryType::Symlink);
+                header.set_mode(0o777);
+                builder.append_link(&mut header, path, target).expect("tar symlink");
+            }
+            _ => panic!("bad archive line {line:?}"),
+        }
+    }
+    let tar = builder.into_inner().expect("tar");
+    if !gzip {
+        return tar;
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &tar).expect("gzip");
+    gz.finish().expect("gzip")
 }
 
 /// A readable dump: stages, final image sizes and layers, files the Dockerfile wrote (base

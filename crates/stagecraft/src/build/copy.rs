@@ -1,10 +1,18 @@
-//! COPY and ADD with BuildKit's path rules: sources from the context, a stage or an image;
-//! wildcards; a directory source copies its contents; a trailing `/` (or several sources)
-//! makes the destination a directory; relative destinations resolve against WORKDIR;
-//! `--parents`, `--exclude`, `--chown`, `--chmod`, `--link`; ADD unpacks local tar archives
-//! and turns URLs and git repositories into placeholders.
+//! COPY and ADD, as BuildKit's Dockerfile frontend (dockerfile2llb `dispatchCopy`) turns
+//! them into copies: sources from the context, a stage or an image; wildcards; a directory
+//! source copies its contents; a trailing `/` makes the destination a directory; relative
+//! destinations resolve against WORKDIR; `--parents` (with a `/./` pivot), `--exclude`,
+//! `--chown`, `--chmod` (octal or symbolic), `--link`; ADD unpacks local archives (unless
+//! `--unpack=false`) and turns URLs and git repositories into placeholders. How one source
+//! is copied is in `tree`, how an archive is unpacked in `unpack`.
+//!
+//! The instruction works on a copy of the stage's filesystem and keeps it only when every
+//! source was copied: a failed COPY changes nothing, as in BuildKit.
 
-use crate::archive;
+mod tree;
+mod unpack;
+
+use crate::build::chmod::{Chmod, ChmodError};
 use crate::build::{config, users, BuildOutput, Ctx, StageState};
 use crate::context::{BuildContext, EntryKind, FileData};
 use crate::dockerfile::{CopyArgs, CopySource, Instruction};
@@ -13,7 +21,9 @@ use crate::expand;
 use crate::pathmatch;
 use crate::plan::{self, FromRef};
 use crate::span::Span;
-use crate::vfs::{self, Fs, Node, NodeKind};
+use crate::vfs::{self, Fs, Node};
+
+use tree::{copy_source, fs_error, mkdir_all, Copied, Dest, Filters, Placement};
 
 /// The build context as a file tree rooted at `/`, so context and stage sources share one code path.
 pub(crate) fn context_tree(context: &BuildContext) -> Fs {
@@ -38,32 +48,21 @@ pub(crate) fn context_tree(context: &BuildContext) -> Fs {
     fs
 }
 
-/// Options every copied node gets.
-struct Placement {
-    owner: Option<(u32, u32)>,
-    chmod: Option<Chmod>,
+/// Where a COPY reads from.
+struct Origin {
+    fs: Fs,
+    /// How errors name it (BuildKit prints an opaque ref id there).
+    label: String,
+    from_context: bool,
+    /// An image the catalog does not know, or a stage built on one: its files are an estimate.
+    guessed: bool,
 }
 
-#[derive(Clone, Copy)]
-enum Chmod {
-    Octal(u32),
-}
-
-impl Placement {
-    fn apply(&self, mut node: Node) -> Node {
-        if let Some((uid, gid)) = self.owner {
-            node.uid = uid;
-            node.gid = gid;
-        } else {
-            // COPY ignores USER: files belong to root unless --chown says otherwise.
-            node.uid = 0;
-            node.gid = 0;
-        }
-        if let (Some(Chmod::Octal(m)), false) = (self.chmod, matches!(node.kind, NodeKind::Symlink(_))) {
-            node.mode = m;
-        }
-        node
-    }
+/// Reports an error at `span` and fails the stage.
+fn fail(ctx: &mut Ctx<'_>, state: &mut StageState, code: &'static str, span: Span, message: impl Into<String>) -> String {
+    ctx.diags.error(code, span, message);
+    state.failed = true;
+    String::new()
 }
 
 pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction, args: &CopyArgs, is_add: bool, done: &BuildOutput) -> String {
@@ -72,159 +71,279 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
         state.failed = true;
         return String::new();
     };
-    let dest_raw = config::expand_one(ctx, state, &args.dest);
-    let dest_is_dir_syntax = dest_raw.ends_with('/') || dest_raw == "." || dest_raw.ends_with("/.") || dest_raw.is_empty();
-    let dest = vfs::join(&state.config.workdir, &dest_raw);
-    let dest = state.fs.resolve(&dest, true).unwrap_or(dest);
-    let dest_exists_as_dir = state.fs.get(&dest).is_some_and(Node::is_dir);
-    let parents = ins.flag("parents").is_some_and(|f| f.value.as_deref() != Some("false"));
-    let excludes = exclude_matcher(ctx, state, ins);
+    if let Some(flag) = ins.flag("checksum") {
+        if let Err(message) = check_checksum(args, is_add) {
+            return fail(ctx, state, "InvalidChecksum", flag.span, message);
+        }
+    }
+    let unpack_archives =
+        is_add && ins.flag("unpack").is_none_or(|f| f.value.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("true")));
+    let parents = ins.flag("parents").is_some_and(|f| f.value.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("true")));
+    let exclude = exclude_matcher(ctx, state, ins);
 
-    if args.sources.len() > 1 && !dest_is_dir_syntax && !dest_exists_as_dir {
-        ctx.diags.error(
-            "CopyDestinationNotDir",
-            args.dest.span,
-            format!("When using {keyword} with more than one source file, the destination must be a directory and end with a /"),
-        );
+    let dest_raw = config::expand_one(ctx, state, &args.dest);
+    let dest = Dest::new(&state.config.workdir, &dest_raw);
+    let dest_exists_as_dir =
+        state.fs.resolve_lenient(&dest.path, true).ok().and_then(|p| state.fs.get(&p).map(Node::is_dir)).unwrap_or(false);
+    if args.sources.len() > 1 && !dest.dir_syntax && !dest_exists_as_dir {
+        let message = format!("When using {keyword} with more than one source file, the destination must be a directory and end with a /");
+        return fail(ctx, state, "CopyDestinationNotDir", args.dest.span, message);
+    }
+    let Some(origin) = origin(ctx, state, ins, done) else {
         state.failed = true;
         return String::new();
-    }
-
-    // Where the sources come from.
-    let from = ins.flag("from").map(|f| {
-        let raw = f.value.clone().unwrap_or_default();
-        let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
-        (value, f.span)
-    });
-    // Whether a path missing from the origin is certainly missing (see StageResult::complete).
-    let mut origin_complete = true;
-    let stage_fs;
-    let origin: &Fs = match &from {
-        None => {
-            stage_fs = ctx.context_fs.clone();
-            &stage_fs
-        }
-        Some((value, span)) => match plan::resolve_from(&ctx.plan.stages, value) {
-            Some(FromRef::Stage(s)) => match done.stages.get(s).and_then(Option::as_ref) {
-                Some(r) => {
-                    origin_complete = r.complete;
-                    stage_fs = r.fs.clone();
-                    &stage_fs
-                }
-                None => {
-                    ctx.diags.error("UndefinedStage", *span, format!("stage {value:?} was not built"));
-                    state.failed = true;
-                    return String::new();
-                }
-            },
-            Some(FromRef::Image(image)) => {
-                let img = crate::catalog_adapter::image(&image, 0);
-                if let Some(note) = img.note {
-                    ctx.diags.push(img.note_severity, img.note_code, *span, note);
-                }
-                origin_complete = false;
-                stage_fs = img.fs;
-                &stage_fs
-            }
-            None => {
-                ctx.diags.error("InvalidFrom", *span, "--from needs a stage name, a stage index or an image");
-                state.failed = true;
-                return String::new();
-            }
-        },
     };
-    let from_context = from.is_none();
 
-    let mut copied_files = 0usize;
-    let mut copied_bytes = 0u64;
+    let mut fs = state.fs.clone();
+    let mut total = Copied::default();
     let many = args.sources.len() > 1;
     for source in &args.sources {
-        match source {
+        let result = match source {
             CopySource::Heredoc(h) => {
                 let content = if h.expand {
-                    let vars = state.vars();
-                    expand::expand_word(&h.content, &vars, ctx.escape()).map(|e| e.value).unwrap_or_else(|_| h.content.clone())
+                    match expand::expand_heredoc(&h.content, &state.vars()) {
+                        Ok(e) => e.value,
+                        Err(e) => return fail(ctx, state, "ExpansionError", h.span, e.message),
+                    }
                 } else {
                     h.content.clone()
                 };
-                let target = if dest_is_dir_syntax || dest_exists_as_dir { vfs::join(&dest, &h.name) } else { dest.clone() };
-                let node = placement.apply(Node::file(content.into_bytes(), 0o644));
-                copied_bytes += node.size();
-                copied_files += 1;
-                state.fs.write(&target, node, (0, 0));
+                // llb.Mkfile(name, 0644) in a scratch state, then copied like any file.
+                let mut doc = Fs::new();
+                let name = format!("/{}", h.name.trim_start_matches('/'));
+                doc.write(&name, Node::file(content.into_bytes(), 0o644), (0, 0));
+                let filters = Filters { guessed: false, include: None, exclude: None };
+                copy_source(&mut fs, &doc, &name, &name, &dest, &placement, &filters)
             }
             CopySource::Path(word) => {
                 let raw = config::expand_one(ctx, state, word);
-                if is_add && from_context && is_remote(&raw) {
-                    add_remote(ctx, state, ins, &raw, &dest, dest_is_dir_syntax || dest_exists_as_dir, &placement, word.span);
-                    copied_files += 1;
+                if is_add && origin.from_context && is_remote(&raw) {
+                    add_remote(ctx, &mut fs, &raw, &dest, &placement, word.span);
+                    total.files += 1;
                     continue;
                 }
-                let matched = match match_sources(origin, &raw, from_context) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        ctx.diags.error("CopyOutsideContext", word.span, e);
-                        state.failed = true;
-                        return String::new();
-                    }
-                };
-                if matched.is_empty() {
-                    if pathmatch::has_wildcards(&raw) {
-                        ctx.diags.warning("CopyNoMatch", word.span, format!("{raw:?} matches no file: nothing was copied"));
-                        continue;
-                    }
-                    let shown = format!("/{}", vfs::normalize(&raw).trim_start_matches('/'));
-                    if (from_context && ctx.options.strict) || (!from_context && origin_complete) {
-                        ctx.diags.error("CopySourceNotFound", word.span, format!("failed to calculate checksum: {shown:?}: not found"));
-                        state.failed = true;
-                        return String::new();
-                    }
-                    // Lenient: a placeholder where the file would go, and say so.
-                    let target = if dest_is_dir_syntax || dest_exists_as_dir || many {
-                        vfs::join(&dest, vfs::file_name(&vfs::normalize(&raw)))
-                    } else {
-                        dest.clone()
-                    };
-                    state.fs.write(&target, placement.apply(Node::sized_file(0, 0o644)), (0, 0));
-                    let why = match &from {
-                        None => format!("{raw} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
-                        Some((stage, _)) => format!(
-                            "{shown} is not among the files the simulator knows in {stage} (a RUN it does not model, or a base-image file it does not list, may create it): copied as an empty placeholder to {target}"
-                        ),
-                    };
-                    let code = if from.is_none() { "MissingContextFile" } else { "MissingStageFile" };
-                    ctx.diags.warning(code, word.span, why);
-                    continue;
+                let outcome = copy_path(ctx, &mut fs, &origin, &raw, &dest, &placement, PathOptions {
+                    parents,
+                    exclude: exclude.as_ref(),
+                    unpack: unpack_archives,
+                    many,
+                    span: word.span,
+                });
+                match outcome {
+                    PathOutcome::Copied(c) => Ok(c),
+                    PathOutcome::Failed(code, message) => return fail(ctx, state, code, word.span, message),
                 }
-                let into_dir = dest_is_dir_syntax || dest_exists_as_dir || many || matched.len() > 1;
-                for src in matched {
-                    let (files, bytes) = if is_add && from_context {
-                        match try_unpack(ctx, state, origin, &src, &dest, &placement, word.span) {
-                            Some(r) => r,
-                            None => place_source(state, origin, &src, &dest, into_dir, parents, &placement, excludes.as_ref()),
+            }
+        };
+        match result {
+            Ok(c) => {
+                total.files += c.files;
+                total.bytes += c.bytes;
+            }
+            Err(message) => return fail(ctx, state, "CopyFailed", ins.keyword.span.to(ins.span), message),
+        }
+    }
+    state.fs = fs;
+    let from_note = if origin.from_context { String::new() } else { format!(" from {}", origin.label) };
+    let plural = if total.files == 1 { "" } else { "s" };
+    format!("{keyword}{from_note} copied {} file{plural}, {}", total.files, crate::report::human_size(total.bytes))
+}
+
+struct PathOptions<'a> {
+    parents: bool,
+    exclude: Option<&'a IgnoreMatcher>,
+    unpack: bool,
+    /// The instruction has several sources (a missing one's placeholder goes into `dest`).
+    many: bool,
+    span: Span,
+}
+
+enum PathOutcome {
+    Copied(Copied),
+    Failed(&'static str, String),
+}
+
+/// One local source path: its `--parents` pivot and pattern, its wildcard matches, then
+/// each match unpacked (ADD of an archive) or copied.
+fn copy_path(
+    ctx: &mut Ctx<'_>,
+    fs: &mut Fs,
+    origin: &Origin,
+    raw: &str,
+    dest: &Dest,
+    placement: &Placement,
+    opts: PathOptions<'_>,
+) -> PathOutcome {
+    if origin.from_context && crate::context::clean_relative(raw).starts_with("..") {
+        return PathOutcome::Failed("CopyOutsideContext", format!("forbidden path outside the build context: {raw}"));
+    }
+    // --parents: `a/b/./c/d` copies `c/d` from `a/b`, keeping that part of the path; with
+    // no pivot, the whole path from the root.
+    let (root, include) = if opts.parents {
+        let (root, pattern) = match raw.split_once("/./") {
+            Some((parent, pattern)) => (parent.to_string(), pattern.to_string()),
+            None => ("/".to_string(), raw.to_string()),
+        };
+        let pattern = vfs::normalize(&pattern).trim_start_matches('/').to_string();
+        if !pathmatch::has_wildcards(&root) && !pathmatch::has_wildcards(&pattern) {
+            let required = vfs::join(&vfs::normalize(&root), &pattern);
+            if !exists_followed(&origin.fs, &required) {
+                return not_found(ctx, fs, origin, &required, dest, placement, &opts);
+            }
+        }
+        match IgnoreMatcher::from_text(&pattern) {
+            Ok(m) => (root, Some(m)),
+            Err(e) => return PathOutcome::Failed("InvalidPattern", format!("invalid --parents pattern: {e}")),
+        }
+    } else {
+        (raw.to_string(), None)
+    };
+
+    let matches = tree::resolve_wildcards(&origin.fs, &vfs::normalize(&root));
+    let matches: Vec<String> =
+        if pathmatch::has_wildcards(&root) { matches } else { matches.into_iter().filter(|m| exists_followed(&origin.fs, m)).collect() };
+    if matches.is_empty() {
+        if pathmatch::has_wildcards(&root) {
+            ctx.diags.warning("CopyNoMatch", opts.span, format!("{raw:?} matches no file: nothing was copied"));
+            return PathOutcome::Copied(Copied::default());
+        }
+        return not_found(ctx, fs, origin, &vfs::normalize(&root), dest, placement, &opts);
+    }
+
+    let filters = Filters { guessed: origin.guessed, include: include.as_ref(), exclude: opts.exclude };
+    let mut total = Copied::default();
+    for name in matches {
+        let src = match origin.fs.resolve_lenient(&name, true) {
+            Ok(p) => p,
+            Err(e) => return PathOutcome::Failed("CopyFailed", e.to_string()),
+        };
+        if opts.unpack && origin.from_context {
+            if let Some(bytes) = origin.fs.get(&src).and_then(Node::content) {
+                match unpack::archive_entries(bytes) {
+                    Ok(Some(entries)) => {
+                        let root = match fs.resolve_lenient(&dest.path, true) {
+                            Ok(p) => p,
+                            Err(e) => return PathOutcome::Failed("CopyFailed", e.to_string()),
+                        };
+                        match unpack::unpack(fs, &root, entries, placement) {
+                            Ok(c) => {
+                                total.files += c.files;
+                                total.bytes += c.bytes;
+                                continue;
+                            }
+                            Err(e) => return PathOutcome::Failed("ArchiveError", format!("{name}: {e}")),
                         }
-                    } else {
-                        place_source(state, origin, &src, &dest, into_dir, parents, &placement, excludes.as_ref())
-                    };
-                    copied_files += files;
-                    copied_bytes += bytes;
+                    }
+                    Ok(None) => {}
+                    Err(e) => ctx.diags.warning("ArchiveNotUnpacked", opts.span, format!("{name} {e}; the simulator copies it as a file")),
                 }
             }
         }
+        match copy_source(fs, &origin.fs, &name, &src, dest, placement, &filters) {
+            Ok(c) => {
+                total.files += c.files;
+                total.bytes += c.bytes;
+                total.skipped.extend(c.skipped);
+            }
+            Err(e) => return PathOutcome::Failed("CopyFailed", e),
+        }
     }
-    let from_note = match &from {
-        Some((v, _)) => format!(" from {v}"),
-        None => String::new(),
-    };
-    format!("{keyword}{from_note} copied {copied_files} file{}, {}", if copied_files == 1 { "" } else { "s" }, crate::report::human_size(copied_bytes))
+    if !total.skipped.is_empty() {
+        let first = &total.skipped[0];
+        let more = if total.skipped.len() > 1 { format!(" (and {} more)", total.skipped.len() - 1) } else { String::new() };
+        ctx.diags.warning(
+            "GuessedFilesSkipped",
+            opts.span,
+            format!("the files of {} are partly guessed (an image the catalog does not know), and some clash with the destination: {first}{more}; they were left out, as the real image may not have them", origin.label),
+        );
+        total.skipped.clear();
+    }
+    PathOutcome::Copied(total)
 }
 
+fn exists_followed(fs: &Fs, path: &str) -> bool {
+    fs.resolve_lenient(path, true).is_ok_and(|p| fs.exists(&p))
+}
+
+/// A source that does not exist: BuildKit fails computing the cache key. From the context
+/// in lenient mode, a placeholder stands in for it, with a warning.
+fn not_found(
+    ctx: &mut Ctx<'_>,
+    fs: &mut Fs,
+    origin: &Origin,
+    path: &str,
+    dest: &Dest,
+    placement: &Placement,
+    opts: &PathOptions<'_>,
+) -> PathOutcome {
+    let message = format!("failed to calculate checksum of ref {}: {path:?}: not found", origin.label);
+    if ctx.options.strict || !origin.from_context {
+        return PathOutcome::Failed("CopySourceNotFound", message);
+    }
+    let mut place = || -> Result<String, String> {
+        let resolved = fs.resolve_lenient(&dest.path, true).map_err(fs_error)?;
+        let into = dest.dir_syntax || opts.many || fs.get(&resolved).is_some_and(Node::is_dir);
+        let target = if into { vfs::join(&resolved, vfs::file_name(path)) } else { resolved };
+        mkdir_all(fs, vfs::parent(&target), &placement.new_dir())?;
+        fs.write(&target, placement.apply(Node::sized_file(0, 0o644)), (0, 0));
+        Ok(target)
+    };
+    match place() {
+        Ok(target) => {
+            let shown = path.trim_start_matches('/');
+            ctx.diags.warning(
+                "MissingContextFile",
+                opts.span,
+                format!("{shown} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
+            );
+            PathOutcome::Copied(Copied { files: 1, ..Copied::default() })
+        }
+        Err(e) => PathOutcome::Failed("CopyFailed", e),
+    }
+}
+
+/// The filesystem the sources come from: the build context, or `--from` a stage or image.
+fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &BuildOutput) -> Option<Origin> {
+    let Some(flag) = ins.flag("from") else {
+        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true, guessed: false });
+    };
+    let raw = flag.value.clone().unwrap_or_default();
+    let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
+    match plan::resolve_from(&ctx.plan.stages, &value) {
+        Some(FromRef::Stage(s)) => match done.stages.get(s).and_then(Option::as_ref) {
+            Some(r) => Some(Origin {
+                fs: r.fs.clone(),
+                label: format!("stage {value}"),
+                from_context: false,
+                // Built on an image the catalog does not know: its base files are a guess.
+                guessed: !r.base.known,
+            }),
+            None => {
+                ctx.diags.error("UndefinedStage", flag.span, format!("stage {value:?} was not built"));
+                None
+            }
+        },
+        Some(FromRef::Image(image)) => {
+            let img = crate::catalog_adapter::image(&image, 0);
+            if let Some(note) = img.note {
+                ctx.diags.push(img.note_severity, img.note_code, flag.span, note);
+            }
+            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false, guessed: !img.info.known })
+        }
+        None => {
+            ctx.diags.error("InvalidFrom", flag.span, "--from needs a stage name, a stage index or an image");
+            None
+        }
+    }
+}
+
+/// `--chown` and `--chmod`, expanded with the stage's variables and checked as BuildKit does.
 fn placement(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction) -> Option<Placement> {
+    let expand = |ctx: &mut Ctx<'_>, raw: &str| expand::expand_word(raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or_else(|_| raw.to_string());
     let owner = match ins.flag("chown") {
         None => None,
         Some(flag) => {
-            let raw = flag.value.clone().unwrap_or_default();
-            let spec = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
+            let spec = expand(ctx, flag.value.as_deref().unwrap_or(""));
             match users::parse_owner(&state.fs, &spec, true) {
                 Ok(ids) => Some(ids),
                 Err(e) if state.uncertain => {
@@ -241,21 +360,35 @@ fn placement(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction) -> Option
     let chmod = match ins.flag("chmod") {
         None => None,
         Some(flag) => {
-            let raw = flag.value.clone().unwrap_or_default();
-            match u32::from_str_radix(&raw, 8) {
-                Ok(m) if m <= 0o7777 => Some(Chmod::Octal(m)),
-                _ => {
-                    ctx.diags.error(
-                        "InvalidChmod",
-                        flag.span,
-                        format!("invalid chmod parameter: '{raw}'. it should be octal string and between 0 and 07777"),
-                    );
+            let value = expand(ctx, flag.value.as_deref().unwrap_or(""));
+            match Chmod::parse(&value) {
+                Ok(c) => Some(c),
+                Err(ChmodError::NotOctal) => {
+                    let message = format!("invalid chmod parameter: '{value}'. it should be octal string and between 0 and 07777");
+                    ctx.diags.error("InvalidChmod", flag.span, message);
+                    return None;
+                }
+                Err(ChmodError::Syntax) => {
+                    let message = format!("invalid chmod parameter: '{value}': invalid syntax; use an octal mode (0755) or a symbolic one (u+x,go-w)");
+                    ctx.diags.error("InvalidChmod", flag.span, message);
                     return None;
                 }
             }
         }
     };
     Some(Placement { owner, chmod })
+}
+
+/// `ADD --checksum` is only for one HTTP(S) or git source (BuildKit's `dispatchCopy`).
+fn check_checksum(args: &CopyArgs, is_add: bool) -> Result<(), String> {
+    if !is_add {
+        return Err("checksum can't be specified for COPY".into());
+    }
+    match args.sources.as_slice() {
+        [CopySource::Path(p)] if is_remote(&p.value) => Ok(()),
+        [_] => Err("checksum requires HTTP(S) or Git sources".into()),
+        _ => Err("checksum can't be specified for multiple sources".into()),
+    }
 }
 
 fn exclude_matcher(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction) -> Option<IgnoreMatcher> {
@@ -270,84 +403,6 @@ fn exclude_matcher(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction) -> 
     IgnoreMatcher::from_text(&patterns.join("\n")).ok()
 }
 
-/// Source paths in `origin` that `raw` names: itself, or what its wildcards match.
-fn match_sources(origin: &Fs, raw: &str, from_context: bool) -> Result<Vec<String>, String> {
-    let clean = crate::context::clean_relative(raw);
-    if from_context && clean.starts_with("..") {
-        return Err(format!("forbidden path outside the build context: {raw}"));
-    }
-    if pathmatch::has_wildcards(&clean) {
-        let paths = origin.iter().map(|(p, _)| p.trim_start_matches('/')).filter(|p| !p.is_empty());
-        let matched = pathmatch::expand_glob(&clean, paths).map_err(|_| format!("invalid wildcard pattern {raw:?}"))?;
-        return Ok(matched.into_iter().map(|p| format!("/{p}")).collect());
-    }
-    let abs = vfs::normalize(&clean);
-    // The source path itself is followed through symlinks; what is inside a directory is not.
-    let resolved = origin.resolve(&abs, true).unwrap_or(abs);
-    Ok(if origin.exists(&resolved) { vec![resolved] } else { Vec::new() })
-}
-
-/// Copies one matched source. A directory copies its contents; a file lands at `dest`, or in
-/// it when it is a directory. Returns (files, bytes) copied.
-#[allow(clippy::too_many_arguments)]
-fn place_source(
-    state: &mut StageState,
-    origin: &Fs,
-    src: &str,
-    dest: &str,
-    into_dir: bool,
-    parents: bool,
-    placement: &Placement,
-    excludes: Option<&IgnoreMatcher>,
-) -> (usize, u64) {
-    let Some(node) = origin.get(src) else { return (0, 0) };
-    let base = if parents {
-        // --parents keeps the source's path below the context root (or below `/`).
-        vfs::join(dest, src.trim_start_matches('/'))
-    } else if node.is_dir() {
-        dest.to_string()
-    } else if into_dir {
-        vfs::join(dest, vfs::file_name(src))
-    } else {
-        dest.to_string()
-    };
-    let (mut files, mut bytes) = (0, 0);
-    if node.is_dir() {
-        if !state.fs.get(&base).is_some_and(Node::is_dir) {
-            state.fs.write(&base, placement.apply(node.clone()), (0, 0));
-        } else if placement.chmod.is_some() || placement.owner.is_some() {
-            state.fs.update(&base, |n| {
-                let applied = placement.apply(n.clone());
-                *n = applied;
-            });
-        }
-        for (path, child) in origin.descendants(src) {
-            let rel = path[src.len()..].trim_start_matches('/');
-            if excludes.is_some_and(|m| m.is_ignored(rel)) {
-                continue;
-            }
-            let target = vfs::join(&base, rel);
-            if child.is_dir() && state.fs.get(&target).is_some_and(Node::is_dir) {
-                continue;
-            }
-            if child.is_file() {
-                files += 1;
-                bytes += child.size();
-            }
-            state.fs.write(&target, placement.apply(child.clone()), (0, 0));
-        }
-    } else {
-        let name = src.trim_start_matches('/');
-        if excludes.is_some_and(|m| m.is_ignored(name)) {
-            return (0, 0);
-        }
-        files += 1;
-        bytes += node.size();
-        state.fs.write(&base, placement.apply(node.clone()), (0, 0));
-    }
-    (files, bytes)
-}
-
 fn is_remote(src: &str) -> bool {
     src.starts_with("http://") || src.starts_with("https://") || is_git(src)
 }
@@ -357,84 +412,26 @@ fn is_git(src: &str) -> bool {
 }
 
 /// ADD of a URL or git repository: the simulator has no network, so a placeholder stands in.
-#[allow(clippy::too_many_arguments)]
-fn add_remote(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction, url: &str, dest: &str, into_dir: bool, placement: &Placement, span: Span) {
-    let _ = ins;
+fn add_remote(ctx: &mut Ctx<'_>, fs: &mut Fs, url: &str, dest: &Dest, placement: &Placement, span: Span) {
+    let resolved = fs.resolve_lenient(&dest.path, true).unwrap_or_else(|_| dest.path.clone());
     if is_git(url) {
-        state.fs.mkdir_all(dest, 0o755, placement.owner.unwrap_or((0, 0)));
+        let _ = mkdir_all(fs, &resolved, &placement.new_dir());
         ctx.diags.warning(
             "RemoteNotFetched",
             span,
-            format!("ADD of git repository {url} is not fetched by the simulator: {dest} is an empty placeholder directory"),
+            format!("ADD of git repository {url} is not fetched by the simulator: {resolved} is an empty placeholder directory"),
         );
         return;
     }
-    let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("download");
-    let target = if into_dir { vfs::join(dest, name) } else { dest.to_string() };
+    let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("__unnamed__");
+    let into = dest.dir_syntax || fs.get(&resolved).is_some_and(Node::is_dir);
+    let target = if into { vfs::join(&resolved, name) } else { resolved };
+    let _ = mkdir_all(fs, vfs::parent(&target), &placement.new_dir());
     // BuildKit gives downloaded files mode 0600.
-    state.fs.write(&target, placement.apply(Node::sized_file(0, 0o600)), (0, 0));
+    fs.write(&target, placement.apply(Node::sized_file(0, 0o600)), (0, 0));
     ctx.diags.warning(
         "RemoteNotFetched",
         span,
         format!("ADD of URL {url} is not fetched by the simulator: {target} is a placeholder of unknown size"),
     );
-}
-
-/// ADD of a local tar archive (plain or gzip) unpacks it into the destination directory.
-/// Returns `None` when the source is not an archive, so it is copied as a file.
-#[allow(clippy::too_many_arguments)]
-fn try_unpack(
-    ctx: &mut Ctx<'_>,
-    state: &mut StageState,
-    origin: &Fs,
-    src: &str,
-    dest: &str,
-    placement: &Placement,
-    span: Span,
-) -> Option<(usize, u64)> {
-    let node = origin.get(src)?;
-    let bytes = node.content()?;
-    let entries = match archive::detect(bytes) {
-        archive::ArchiveKind::NotArchive => return None,
-        kind => match archive::read_tar(bytes) {
-            Ok(entries) => entries,
-            Err(e) => {
-                ctx.diags.warning(
-                    "ArchiveNotUnpacked",
-                    span,
-                    format!("{src} looks like a {} archive that Docker would unpack, but the simulator copies it as a file: {e}", kind.name()),
-                );
-                return None;
-            }
-        },
-    };
-    let (mut files, mut total) = (0, 0);
-    state.fs.mkdir_all(dest, 0o755, (0, 0));
-    for entry in entries {
-        let target = vfs::join(dest, &entry.path);
-        let node = match entry.kind {
-            archive::ArchiveEntryKind::File(data) => Node::file(data, entry.mode),
-            archive::ArchiveEntryKind::Dir => Node::dir(entry.mode),
-            archive::ArchiveEntryKind::Symlink(t) => Node::symlink(&t),
-            // A hard link becomes a copy: the simulator has no inodes.
-            archive::ArchiveEntryKind::Hardlink(t) => match state.fs.get(&vfs::join(dest, &t)) {
-                Some(n) => n.clone(),
-                None => continue,
-            },
-            archive::ArchiveEntryKind::Special(_) => continue,
-        };
-        let mut node = Node { uid: entry.uid as u32, gid: entry.gid as u32, ..node };
-        if placement.owner.is_some() {
-            node = placement.apply(node);
-        }
-        if node.is_file() {
-            files += 1;
-            total += node.size();
-        }
-        if node.is_dir() && state.fs.get(&target).is_some_and(Node::is_dir) {
-            continue;
-        }
-        state.fs.write(&target, node, (0, 0));
-    }
-    Some((files, total))
 }

@@ -3,6 +3,7 @@
 //! Each filesystem-changing instruction closes a layer; every instruction leaves a snapshot.
 
 mod base;
+mod chmod;
 mod config;
 mod copy;
 mod run;
@@ -92,6 +93,9 @@ pub(crate) struct Ctx<'a> {
     pub diags: &'a mut Diagnostics,
     /// The (filtered) context as a file tree, built once.
     pub context_fs: Fs,
+    /// Contents of `RUN --mount=type=cache` caches by id, shared by every RUN of the build
+    /// that mounts the same id (the simulator starts each build with empty caches).
+    pub caches: std::collections::BTreeMap<String, Vec<(String, crate::vfs::Node)>>,
     pub next_layer: u32,
 }
 
@@ -179,7 +183,7 @@ pub fn build(
     options: &BuildOptions<'_>,
     diags: &mut Diagnostics,
 ) -> BuildOutput {
-    let mut ctx = Ctx { dockerfile, plan, options, diags, context_fs: copy::context_tree(context), next_layer: 0 };
+    let mut ctx = Ctx { dockerfile, plan, options, diags, context_fs: copy::context_tree(context), caches: Default::default(), next_layer: 0 };
     let mut output = BuildOutput { stages: vec![None; plan.stages.len()] };
     for &index in &plan.order {
         let result = build_stage(&mut ctx, index, &output);
@@ -236,12 +240,17 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
     let summary = match &ins.kind {
         InstructionKind::Arg(decls) => {
             let escape = ctx.escape();
+            // A default that fails to expand (`${X:?msg}`) fails the build, as in BuildKit.
+            let errors_before = ctx.diags.error_count();
             for decl in decls {
                 let value = {
                     let vars = state.vars();
                     args::stage_arg_value(decl, &ctx.plan.global_args, ctx.options.build_args, &vars, escape, ctx.diags)
                 };
                 state.scope_args.set(&decl.name.value, value);
+            }
+            if ctx.diags.error_count() > errors_before {
+                state.failed = true;
             }
             String::new()
         }

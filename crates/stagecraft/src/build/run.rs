@@ -1,9 +1,11 @@
 //! RUN: mounts (`--mount=type=bind|cache|tmpfs|secret|ssh`) laid over the stage's filesystem
 //! while the command runs and removed afterwards, then the shell model (`shell`).
 
-use crate::build::{users, BuildOutput, Ctx, StageState};
+use crate::build::{users, BaseKind, BuildOutput, Ctx, StageState};
 use crate::diagnostics::Severity;
 use crate::dockerfile::{CommandForm, Flag, Heredoc, Instruction};
+use crate::expand::{self, Lookup};
+use crate::suggest;
 use crate::plan::{self, FromRef};
 use crate::shell::{self, ShellEnv};
 use crate::vfs::{self, Fs, Node};
@@ -36,13 +38,27 @@ pub(crate) fn run(
 ) -> String {
     let mut mounts = Vec::new();
     for flag in ins.flag_values("mount") {
-        match parse_mount(flag) {
+        let parsed = {
+            let vars = state.vars();
+            parse_mount(flag, &vars, ctx.escape())
+        };
+        match parsed {
             Ok(m) => mounts.push(m),
-            Err(e) => {
+            // Reported once, for every stage, where the plan reads the mounts (as BuildKit's
+            // parser does); the RUN cannot run.
+            Err(MountError::FromVariable) => state.failed = true,
+            Err(MountError::Invalid(e)) => {
                 ctx.diags.error("InvalidMount", flag.span, e);
                 state.failed = true;
             }
         }
+    }
+    // (Every flag parsed when nothing failed, so flags and mounts line up.)
+    let at_root = if state.failed { None } else { ins.flag_values("mount").zip(&mounts).find(|(_, m)| vfs::join(&state.config.workdir, &m.target) == "/").map(|(f, _)| f) };
+    if let Some(flag) = at_root {
+        // BuildKit: a mount over the whole root filesystem (also: no target, WORKDIR /).
+        ctx.diags.error("InvalidMount", flag.span, "invalid mount target \"/\": mount somewhere below /, with target=<path>");
+        state.failed = true;
     }
     if state.failed {
         return String::new();
@@ -56,6 +72,16 @@ pub(crate) fn run(
     for m in &mounts {
         overlay(ctx, state, m, done, ins);
     }
+    if let Some(why) = missing_executable(state, command) {
+        let argv = process_args(state, command);
+        state.fs = before;
+        let message = format!(
+            "process \"{argv}\" could not start: {why} (this stage holds only what the Dockerfile put in it, and a scratch stage has no shell: start FROM an image that has one, or use the exec form with a program you copied in)"
+        );
+        ctx.diags.push(Severity::Error, "RunFailed", ins.keyword.span.to(ins.span), message);
+        state.failed = true;
+        return "failed".into();
+    }
     let env = ShellEnv {
         vars: run_env(state),
         workdir: state.config.workdir.clone(),
@@ -65,6 +91,12 @@ pub(crate) fn run(
         uncertain: state.uncertain,
     };
     let outcome = shell::run(command, heredocs, &env, &mut state.fs);
+    for m in mounts.iter().filter(|m| m.kind == MountKind::Cache) {
+        let target = vfs::join(&state.config.workdir, &m.target);
+        let prefix = format!("{}/", target.trim_end_matches('/'));
+        let kept = state.fs.descendants(&target).map(|(p, n)| (p.strip_prefix(&prefix).unwrap_or(p).to_string(), n.clone())).collect();
+        ctx.caches.insert(cache_id(m), kept);
+    }
     for m in &mounts {
         let target = vfs::join(&state.config.workdir, &m.target);
         state.fs.restore(&target, &before);
@@ -77,8 +109,7 @@ pub(crate) fn run(
     }
     state.uncertain |= outcome.uncertain;
     if outcome.status != 0 {
-        let shown = ctx.one_line(ins);
-        let shown = shown.strip_prefix(ins.keyword.value.as_str()).unwrap_or(&shown).trim();
+        let shown = process_args(state, command);
         let why = outcome.failure.clone().map(|f| format!(": {f}")).unwrap_or_default();
         ctx.diags.push(
             Severity::Error,
@@ -97,6 +128,44 @@ pub(crate) fn run(
     }
 }
 
+/// The process as BuildKit names it in errors: `/bin/sh -c <command>` for the shell form.
+fn process_args(state: &StageState, command: &CommandForm) -> String {
+    match command {
+        CommandForm::Exec(argv) => argv.join(" "),
+        CommandForm::Shell(text) => format!("{} {}", state.config.shell.join(" "), text.value.trim()),
+    }
+}
+
+/// BuildKit's default PATH for Linux images that set none.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Why the container cannot start, when the program it runs (the SHELL for the shell form,
+/// argv[0] for the exec form) is certainly not there: only a stage whose every file came
+/// from the Dockerfile (built up from scratch, no unmodelled RUN) is known that well; a
+/// base image's files are summarised, so there the simulator cannot tell.
+fn missing_executable(state: &StageState, command: &CommandForm) -> Option<String> {
+    if state.base.kind != BaseKind::Scratch || state.uncertain {
+        return None;
+    }
+    let program = match command {
+        CommandForm::Exec(argv) => argv.first()?.clone(),
+        CommandForm::Shell(_) => state.config.shell.first()?.clone(),
+    };
+    let node = |path: &str| state.fs.resolve(path, true).ok().and_then(|p| state.fs.get(&p).cloned()).filter(Node::is_file);
+    let runnable = |path: &str| node(path).is_some_and(|n| n.mode & 0o111 != 0);
+    if program.contains('/') {
+        let path = vfs::join(&state.config.workdir, &program);
+        return match node(&path) {
+            None => Some(format!("exec: {program:?}: stat {program}: no such file or directory")),
+            Some(n) if n.mode & 0o111 == 0 => Some(format!("exec: {program:?}: permission denied")),
+            Some(_) => None,
+        };
+    }
+    let path_var = state.config.env.iter().rev().find(|(k, _)| k == "PATH").map_or(DEFAULT_PATH, |(_, v)| v.as_str());
+    let found = path_var.split(':').filter(|d| !d.is_empty()).any(|dir| runnable(&vfs::join(dir, &program)));
+    (!found).then(|| format!("exec: {program:?}: executable file not found in $PATH"))
+}
+
 fn line_end(text: &str, from: usize) -> usize {
     text.get(from..).and_then(|t| t.find('\n')).map(|i| from + i).unwrap_or(text.len())
 }
@@ -111,30 +180,68 @@ fn run_env(state: &StageState) -> Vec<(String, String)> {
     vars
 }
 
-fn parse_mount(flag: &Flag) -> Result<Mount, String> {
+#[derive(Debug, PartialEq, Eq)]
+enum MountError {
+    /// `from=$X`: BuildKit refuses it before expanding anything.
+    FromVariable,
+    Invalid(String),
+}
+
+const MOUNT_TYPES: [&str; 5] = ["bind", "cache", "tmpfs", "secret", "ssh"];
+const MOUNT_KEYS: [&str; 16] = [
+    "type", "from", "source", "target", "readonly", "id", "sharing", "required", "mode", "uid", "gid", "src", "dst", "ro",
+    "rw", "readwrite",
+];
+
+/// A `--mount` spec, as BuildKit's `parseMount` reads it at dispatch: `key=value` fields whose
+/// values are expanded with the stage's ARGs and ENV (except `from`, which may not use variables).
+fn parse_mount(flag: &Flag, vars: &dyn Lookup, escape: char) -> Result<Mount, MountError> {
     let spec = flag.value.as_deref().unwrap_or("");
+    let invalid = |m: String| MountError::Invalid(m);
     let mut kind = MountKind::Bind;
     let mut m = Mount { kind, target: String::new(), source: None, from: None, id: None };
     for field in spec.split(',').filter(|f| !f.is_empty()) {
-        let (key, value) = field.split_once('=').unwrap_or((field, ""));
-        match key.to_ascii_lowercase().as_str() {
+        let Some((key, raw)) = field.split_once('=') else {
+            match field.to_ascii_lowercase().as_str() {
+                "readonly" | "ro" | "readwrite" | "rw" => continue,
+                "required" if matches!(kind, MountKind::Secret | MountKind::Ssh) => continue,
+                "required" => return Err(invalid(format!("unexpected key 'required' for mount type '{}'", kind.name()))),
+                _ => return Err(invalid(format!("invalid field '{field}' must be a key=value pair"))),
+            }
+        };
+        let key = key.to_ascii_lowercase();
+        if key == "from" && raw.contains('$') {
+            return Err(MountError::FromVariable);
+        }
+        let value = expand::expand_word(raw, vars, escape).map_err(|e| invalid(e.message))?.value;
+        match key.as_str() {
             "type" => {
-                kind = match value {
+                kind = match value.to_ascii_lowercase().as_str() {
                     "bind" => MountKind::Bind,
                     "cache" => MountKind::Cache,
                     "tmpfs" => MountKind::Tmpfs,
                     "secret" => MountKind::Secret,
                     "ssh" => MountKind::Ssh,
-                    other => return Err(format!("unsupported mount type {other:?}")),
+                    _ => {
+                        let message = format!("unsupported mount type {value:?}");
+                        return Err(invalid(suggest::wrap(message, &value, &MOUNT_TYPES, true)));
+                    }
                 }
             }
-            "target" | "dst" | "destination" => m.target = value.to_string(),
-            "source" | "src" => m.source = Some(value.to_string()),
-            "from" => m.from = Some(value.to_string()),
-            "id" => m.id = Some(value.to_string()),
-            "readonly" | "ro" | "readwrite" | "rw" | "rwm" | "sharing" | "mode" | "uid" | "gid" | "required" | "size"
-            | "env" => {}
-            _ => return Err(format!("unexpected key '{key}' in '{field}'")),
+            "target" | "dst" | "destination" => m.target = value,
+            "source" | "src" => m.source = Some(value),
+            "from" => m.from = Some(value),
+            "id" => m.id = Some(value),
+            "readonly" | "ro" | "readwrite" | "rw" | "sharing" | "mode" | "uid" | "gid" | "env" => {}
+            "required" if matches!(kind, MountKind::Secret | MountKind::Ssh) => {}
+            "size" if kind == MountKind::Tmpfs => {}
+            "required" | "size" => {
+                return Err(invalid(format!("unexpected key '{key}' for mount type '{}'", kind.name())));
+            }
+            _ => {
+                let message = format!("unexpected key '{key}' in '{field}'");
+                return Err(invalid(suggest::wrap(message, &key, &MOUNT_KEYS, true)));
+            }
         }
     }
     m.kind = kind;
@@ -142,11 +249,28 @@ fn parse_mount(flag: &Flag) -> Result<Mount, String> {
         m.target = match kind {
             MountKind::Secret => format!("/run/secrets/{}", m.id.clone().or_else(|| m.source.clone()).unwrap_or_default()),
             MountKind::Ssh => "/run/buildkit/ssh_agent.0".to_string(),
-            // BuildKit joins an empty target with the WORKDIR.
-            _ => ".".to_string(),
+            // No target is the working directory (BuildKit joins it to WORKDIR), checked in `run`.
+            _ => String::new(),
         };
     }
     Ok(m)
+}
+
+impl MountKind {
+    fn name(self) -> &'static str {
+        match self {
+            MountKind::Bind => "bind",
+            MountKind::Cache => "cache",
+            MountKind::Tmpfs => "tmpfs",
+            MountKind::Secret => "secret",
+            MountKind::Ssh => "ssh",
+        }
+    }
+}
+
+/// A cache mount's id: `id=`, else its target, as in BuildKit.
+fn cache_id(m: &Mount) -> String {
+    m.id.clone().filter(|id| !id.is_empty()).unwrap_or_else(|| m.target.clone())
 }
 
 /// Makes the mount's contents visible at its target for the duration of the RUN.
@@ -154,7 +278,13 @@ fn overlay(ctx: &mut Ctx<'_>, state: &mut StageState, m: &Mount, done: &BuildOut
     let target = vfs::join(&state.config.workdir, &m.target);
     state.fs.remove(&target);
     match m.kind {
-        MountKind::Tmpfs | MountKind::Cache => state.fs.mkdir_all(&target, 0o755, (0, 0)),
+        MountKind::Tmpfs => state.fs.mkdir_all(&target, 0o755, (0, 0)),
+        MountKind::Cache => {
+            state.fs.mkdir_all(&target, 0o755, (0, 0));
+            for (rel, node) in ctx.caches.get(&cache_id(m)).into_iter().flatten() {
+                state.fs.write(&vfs::join(&target, rel), node.clone(), (0, 0));
+            }
+        }
         MountKind::Secret | MountKind::Ssh => {
             state.fs.write(&target, Node::file(&b""[..], 0o400), (0, 0));
         }
@@ -193,13 +323,17 @@ mod tests {
 
     #[test]
     fn mount_specs_parse_like_buildkit() {
-        let m = parse_mount(&flag("type=cache,target=/root/.cache")).map(|m| (m.kind, m.target));
-        assert_eq!(m, Ok((MountKind::Cache, "/root/.cache".to_string())));
-        let m = parse_mount(&flag("from=builder,source=/out,target=/mnt")).map(|m| (m.kind, m.from, m.source));
+        let vars: Vec<(String, String)> = vec![("T".into(), "cache".into()), ("P".into(), "/c".into())];
+        let parse = |spec: &str| parse_mount(&flag(spec), &vars, '\\');
+        assert_eq!(parse("type=cache,target=/root/.cache").map(|m| (m.kind, m.target)), Ok((MountKind::Cache, "/root/.cache".to_string())));
+        let m = parse("from=builder,source=/out,target=/mnt").map(|m| (m.kind, m.from, m.source));
         assert_eq!(m, Ok((MountKind::Bind, Some("builder".into()), Some("/out".into()))));
-        let m = parse_mount(&flag("type=secret,id=npmrc")).map(|m| m.target);
-        assert_eq!(m, Ok("/run/secrets/npmrc".to_string()));
-        assert_eq!(parse_mount(&flag("type=tmp,target=/x")), Err("unsupported mount type \"tmp\"".to_string()));
-        assert_eq!(parse_mount(&flag("typ=cache,target=/x")), Err("unexpected key 'typ' in 'typ=cache'".to_string()));
+        assert_eq!(parse("type=secret,id=npmrc").map(|m| m.target), Ok("/run/secrets/npmrc".to_string()));
+        assert_eq!(parse("type=$T,target=$P").map(|m| (m.kind, m.target)), Ok((MountKind::Cache, "/c".to_string())));
+        assert_eq!(parse("from=$T,target=/x"), Err(MountError::FromVariable));
+        let invalid = |m: &str| Err(MountError::Invalid(m.to_string()));
+        assert_eq!(parse("type=tmp,target=/x"), invalid("unsupported mount type \"tmp\" (did you mean tmpfs?)"));
+        assert_eq!(parse("typ=cache,target=/x"), invalid("unexpected key 'typ' in 'typ=cache' (did you mean type?)"));
+        assert_eq!(parse("type=cache,size=1m,target=/x"), invalid("unexpected key 'size' for mount type 'cache'"));
     }
 }

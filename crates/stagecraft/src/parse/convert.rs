@@ -348,12 +348,15 @@ fn check_flags(out: &mut Out, kind: &InstructionKind, flags: &[Flag]) {
     let name = kind.name();
     for (i, f) in flags.iter().enumerate() {
         let Some(&(_, typ)) = accepted.iter().find(|(n, _)| *n == f.name) else {
-            let list: Vec<String> = accepted.iter().map(|(n, _)| format!("--{n}")).collect();
-            let message = if list.is_empty() {
-                format!("{name} does not accept flags, and got `--{}`", f.name)
+            // BuildKit's wording and hint; then what the instruction does accept.
+            let names: Vec<&str> = accepted.iter().map(|(n, _)| *n).collect();
+            let mut message = crate::suggest::wrap(format!("unknown flag: --{}", f.name), &f.name, &names, true);
+            if names.is_empty() {
+                message.push_str(&format!(" ({name} accepts no flags)"));
             } else {
-                format!("{name} does not accept `--{}`; it accepts {}", f.name, list.join(", "))
-            };
+                let list: Vec<String> = names.iter().map(|n| format!("--{n}")).collect();
+                message.push_str(&format!("; {name} accepts {}", list.join(", ")));
+            }
             out.error("UnknownFlag", f.span, message);
             continue;
         };

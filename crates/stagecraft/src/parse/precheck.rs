@@ -15,10 +15,10 @@ pub(super) fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, 
         let kw_span = cx.span(lg.joined.src_range(lg.at..lg.at + keyword.len()));
         let upper = keyword.to_ascii_uppercase();
         if !KEYWORDS.contains(&upper.as_str()) {
-            let mut message = format!("unknown instruction `{keyword}`");
-            if let Some(s) = suggest(&upper) {
-                message.push_str(&format!("; did you mean `{s}`?"));
-            }
+            // BuildKit's wording and hint, so the message matches what `docker build` prints.
+            let names: Vec<String> = KEYWORDS.iter().map(|k| k.to_ascii_lowercase()).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let message = crate::suggest::wrap(format!("unknown instruction: {keyword}"), keyword, &names, false);
             out.error("UnknownInstruction", kw_span, message);
             patch.blank(lg.line_start..lg.end);
             continue;
@@ -74,23 +74,4 @@ fn check_from(cx: &Ctx, lg: &scan::Logical, patch: &mut Patch, out: &mut Out) ->
     out.error("ParseError", cx.span(extra.clone()), message);
     patch.blank(extra.start..lg.end);
     true
-}
-
-/// The known keyword closest to an unknown one, if it is a plausible typo.
-fn suggest(word: &str) -> Option<&'static str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, &cb) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
-            }
-        }
-        row[b.len()]
-    }
-    KEYWORDS.iter().map(|k| (distance(word, k), *k)).filter(|&(d, k)| d <= 2 && d < k.len()).min().map(|(_, k)| k)
 }
