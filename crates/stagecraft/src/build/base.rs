@@ -37,7 +37,6 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
         steps: Vec::new(),
         failed: false,
         uncertain: false,
-        complete: true,
         onbuild: Vec::new(),
         cmd_inherited: false,
     };
@@ -62,7 +61,6 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 steps: Vec::new(),
                 failed: false,
                 uncertain: p.uncertain,
-                complete: p.complete,
                 onbuild: p.onbuild.clone(),
                 cmd_inherited: p.config.cmd.is_some(),
             },
@@ -83,7 +81,8 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
             }
             let mut state = empty(image.info.clone());
             state.fs = image.fs;
-            state.complete = false;
+            // An image the catalog does not know has guessed files: nothing about them is certain.
+            state.uncertain = !image.info.known;
             state.config = image.config;
             state.cmd_inherited = state.config.cmd.is_some();
             state.layers.push(LayerRecord {

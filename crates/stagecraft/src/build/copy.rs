@@ -56,6 +56,9 @@ struct Origin {
     from_context: bool,
     /// An image the catalog does not know, or a stage built on one: its files are an estimate.
     guessed: bool,
+    /// A RUN the simulator does not model ran in the origin stage, so it may hold files the
+    /// simulator does not list.
+    uncertain: bool,
 }
 
 /// Reports an error at `span` and fails the stage.
@@ -139,11 +142,15 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
             Ok(c) => {
                 total.files += c.files;
                 total.bytes += c.bytes;
+                total.placeholders += c.placeholders;
             }
             Err(message) => return fail(ctx, state, "CopyFailed", ins.keyword.span.to(ins.span), message),
         }
     }
     state.fs = fs;
+    // A placeholder stands for files the simulator cannot see (perhaps a whole directory):
+    // later RUNs that read below it must not fail with certainty.
+    state.uncertain |= total.placeholders > 0;
     let from_note = if origin.from_context { String::new() } else { format!(" from {}", origin.label) };
     let plural = if total.files == 1 { "" } else { "s" };
     format!("{keyword}{from_note} copied {} file{plural}, {}", total.files, crate::report::human_size(total.bytes))
@@ -265,8 +272,10 @@ fn exists_followed(fs: &Fs, path: &str) -> bool {
     fs.resolve_lenient(path, true).is_ok_and(|p| fs.exists(&p))
 }
 
-/// A source that does not exist: BuildKit fails computing the cache key. From the context
-/// in lenient mode, a placeholder stands in for it, with a warning.
+/// A source that does not exist: BuildKit fails computing the cache key. From the context in
+/// lenient mode, or from a stage or image whose files the simulator knows only in part (an
+/// unmodelled RUN or an unlisted base-image file may have made it), a placeholder stands in
+/// for it, with a warning.
 fn not_found(
     ctx: &mut Ctx<'_>,
     fs: &mut Fs,
@@ -277,7 +286,12 @@ fn not_found(
     opts: &PathOptions<'_>,
 ) -> PathOutcome {
     let message = format!("failed to calculate checksum of ref {}: {path:?}: not found", origin.label);
-    if ctx.options.strict || !origin.from_context {
+    let certainly_missing = if origin.from_context {
+        ctx.options.strict
+    } else {
+        !origin.uncertain && !origin.guessed && !under_summarised_dir(&origin.fs, path)
+    };
+    if certainly_missing {
         return PathOutcome::Failed("CopySourceNotFound", message);
     }
     let mut place = || -> Result<String, String> {
@@ -291,21 +305,47 @@ fn not_found(
     match place() {
         Ok(target) => {
             let shown = path.trim_start_matches('/');
-            ctx.diags.warning(
-                "MissingContextFile",
-                opts.span,
-                format!("{shown} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
-            );
-            PathOutcome::Copied(Copied { files: 1, ..Copied::default() })
+            if origin.from_context {
+                ctx.diags.warning(
+                    "MissingContextFile",
+                    opts.span,
+                    format!("{shown} is not in the build context: copied as an empty placeholder to {target}; add it to the context to see its real size"),
+                );
+            } else {
+                ctx.diags.warning(
+                    "MissingStageFile",
+                    opts.span,
+                    format!(
+                        "{path} is not among the files the simulator knows in {} (a RUN it does not model, or a base-image file it does not list, may create it): copied as an empty placeholder to {target}",
+                        origin.label
+                    ),
+                );
+            }
+            PathOutcome::Copied(Copied { files: 1, placeholders: 1, ..Copied::default() })
         }
         Err(e) => PathOutcome::Failed("CopyFailed", e),
+    }
+}
+
+/// Whether `path` lies below a directory known only by its total size (a base image's `/usr`):
+/// the file may be among its unlisted contents.
+fn under_summarised_dir(fs: &Fs, path: &str) -> bool {
+    let mut dir = vfs::parent(&vfs::normalize(path)).to_string();
+    loop {
+        if let Some(node) = fs.get(&dir) {
+            return matches!(node.kind, crate::vfs::NodeKind::Dir { summary_bytes } if summary_bytes > 0);
+        }
+        if dir == "/" {
+            return false;
+        }
+        dir = vfs::parent(&dir).to_string();
     }
 }
 
 /// The filesystem the sources come from: the build context, or `--from` a stage or image.
 fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &BuildOutput) -> Option<Origin> {
     let Some(flag) = ins.flag("from") else {
-        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true, guessed: false });
+        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true, guessed: false, uncertain: false });
     };
     let raw = flag.value.clone().unwrap_or_default();
     let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
@@ -317,6 +357,7 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
                 from_context: false,
                 // Built on an image the catalog does not know: its base files are a guess.
                 guessed: !r.base.known,
+                uncertain: r.uncertain,
             }),
             None => {
                 ctx.diags.error("UndefinedStage", flag.span, format!("stage {value:?} was not built"));
@@ -328,7 +369,8 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
             if let Some(note) = img.note {
                 ctx.diags.push(img.note_severity, img.note_code, flag.span, note);
             }
-            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false, guessed: !img.info.known })
+            let guessed = !img.info.known;
+            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false, guessed, uncertain: false })
         }
         None => {
             ctx.diags.error("InvalidFrom", flag.span, "--from needs a stage name, a stage index or an image");

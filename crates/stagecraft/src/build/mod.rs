@@ -72,9 +72,6 @@ pub struct StageResult {
     pub failed: bool,
     /// Some RUN did something the simulator has no model for: file contents may differ.
     pub uncertain: bool,
-    /// Every file is known: the stage starts from scratch and nothing unmodelled ran. Only then
-    /// is a path missing from it certainly missing (a catalog image lists only some files).
-    pub complete: bool,
     /// ONBUILD triggers to run in stages built FROM this one.
     pub onbuild: Vec<Instruction>,
 }
@@ -164,7 +161,6 @@ pub(crate) struct StageState {
     pub steps: Vec<Step>,
     pub failed: bool,
     pub uncertain: bool,
-    pub complete: bool,
     pub onbuild: Vec<Instruction>,
     /// CMD came from the base image, so an ENTRYPOINT in this stage resets it.
     pub cmd_inherited: bool,
@@ -223,7 +219,6 @@ fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResu
         steps: state.steps,
         failed: state.failed,
         uncertain: state.uncertain,
-        complete: state.complete && !state.uncertain,
         onbuild: state.onbuild,
     }
 }

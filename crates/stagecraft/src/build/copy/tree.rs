@@ -86,6 +86,8 @@ pub(crate) struct Copied {
     pub bytes: u64,
     /// Clashes skipped because the source was a guess (see `Filters::guessed`).
     pub skipped: Vec<String>,
+    /// Empty placeholders written for sources the simulator could not see.
+    pub placeholders: usize,
 }
 
 pub(crate) fn fs_error(e: FsError) -> String {
