@@ -1,27 +1,21 @@
-//! The Stagecraft playground: a view over `stagecraft::simulate`. No simulation logic here.
+//! The Stagecraft playground: a view over `stagecraft::simulate`. State and its changes are
+//! in `state`, the shared/saved input in `project` and `share`, browser glue in `browser`,
+//! the panels in `components`. No simulation logic here: the core does it all.
 
-use yew::prelude::*;
-
-#[component]
-fn App() -> Html {
-    let report = use_memo((), |_| {
-        let context = stagecraft::BuildContext::new();
-        stagecraft::simulate(&stagecraft::Simulation {
-            dockerfile: "FROM alpine:3.20\nRUN echo hi > /hello\n",
-            dockerfile_name: None,
-            context: &context,
-            build_args: Default::default(),
-            target: None,
-            strict: false,
-        })
-    });
-    let size = report.image.as_ref().map(|i| stagecraft::report::human_size(i.size_bytes)).unwrap_or_default();
-    html! { <main id="app" data-ready="1"><h1>{"Stagecraft"}</h1><p id="image-size">{size}</p></main> }
-}
+mod browser;
+mod components;
+mod examples;
+mod highlight;
+mod project;
+mod share;
+mod shared;
+mod state;
+mod tree;
+mod units;
 
 fn main() {
     if let Some(el) = gloo::utils::document().get_element_by_id("loading") {
         el.remove();
     }
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<components::app::App>::new().render();
 }

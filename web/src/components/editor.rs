@@ -1,0 +1,113 @@
+//! The Dockerfile editor: a plain textarea (so the browser does the editing, selection,
+//! undo and accessibility) over a highlighted copy of the text, with line numbers and the
+//! diagnostics' marks in the gutter.
+
+use std::rc::Rc;
+
+use stagecraft::{Diagnostic, Report, Severity};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::highlight;
+use crate::project::Project;
+use crate::shared::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub project: Rc<Project>,
+    pub report: Shared<Report>,
+    pub readonly: bool,
+    pub on_change: Callback<String>,
+    /// A line to move the caret to (set by clicking a diagnostic), with a counter so the
+    /// same line can be asked twice.
+    pub goto: Option<(usize, u32)>,
+}
+
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let textarea = use_node_ref();
+    let text = props.project.dockerfile.clone();
+
+    // The report is recomputed from the project, so the pair changes together.
+    let overlay = use_memo((props.project.clone(), props.report.clone()), |(p, r)| {
+        let text = p.dockerfile.as_str();
+        (
+            Html::from_html_unchecked(highlight::highlighted(text, &r.dockerfile).into()),
+            Html::from_html_unchecked(highlight::squiggles(text, &r.diagnostics).into()),
+            gutter(text, &r.diagnostics),
+        )
+    });
+
+    {
+        let textarea = textarea.clone();
+        let text = text.clone();
+        use_effect_with(props.goto, move |goto| {
+            if let (Some((line, _)), Some(el)) = (goto, textarea.cast::<HtmlTextAreaElement>()) {
+                let offset: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(|l| l.encode_utf16().count()).sum();
+                let _ = el.focus();
+                let _ = el.set_selection_range(offset as u32, offset as u32);
+                let el: web_sys::Element = el.into();
+                el.scroll_into_view_with_bool(false);
+            }
+        });
+    }
+
+    let oninput = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: InputEvent| {
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            on_change.emit(el.value());
+        })
+    };
+    let lines = text.lines().count().max(1) + usize::from(text.ends_with('\n'));
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
+    let (code, squiggles, gutter) = (*overlay).clone();
+    html! {
+        <div class="editor" style={format!("--lines:{lines};--cols:{widest}")}>
+            <div class="gutter" aria-hidden="true">{gutter}</div>
+            <div class="code">
+                <pre class="ed-layer highlight" aria-hidden="true">{code}</pre>
+                <pre class="ed-layer squiggles" aria-hidden="true">{squiggles}</pre>
+                <textarea
+                    ref={textarea}
+                    id="dockerfile"
+                    aria-label="Dockerfile"
+                    spellcheck="false"
+                    autocapitalize="off"
+                    autocomplete="off"
+                    wrap="off"
+                    readonly={props.readonly}
+                    value={text}
+                    {oninput}
+                />
+            </div>
+        </div>
+    }
+}
+
+/// Line numbers, each marked with its worst diagnostic and carrying the messages as a tooltip.
+fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Html {
+    let count = text.lines().count().max(1) + usize::from(text.ends_with('\n'));
+    let mut worst: Vec<Option<Severity>> = vec![None; count + 1];
+    let mut messages: Vec<String> = vec![String::new(); count + 1];
+    for d in diagnostics {
+        let line = d.line.clamp(1, count);
+        worst[line] = worst[line].max(Some(d.severity));
+        if !messages[line].is_empty() {
+            messages[line].push('\n');
+        }
+        messages[line].push_str(&format!("{}: {}", d.severity.as_str(), d.message));
+    }
+    let mut out = String::with_capacity(count * 8);
+    for line in 1..=count {
+        match worst[line] {
+            Some(s) => {
+                out.push_str(&format!("<span class=\"mark-{}\" title=\"", s.as_str()));
+                out.push_str(&highlight::escape(&messages[line]));
+                out.push_str(&format!("\">{line}</span>\n"));
+            }
+            None => out.push_str(&format!("{line}\n")),
+        }
+    }
+    Html::from_html_unchecked(out.into())
+}
