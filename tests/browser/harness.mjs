@@ -1,8 +1,7 @@
 // Shared set-up of the browser tests: Debian's chromium driven by playwright-core, the site
 // served by `cargo xtask test` at $STAGECRAFT_URL, screenshots in $STAGECRAFT_ARTIFACTS.
 import { chromium } from "playwright-core";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -13,10 +12,9 @@ if (!BASE) {
 const ARTIFACTS = process.env.STAGECRAFT_ARTIFACTS || new URL("../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** A fresh headless browser with its own profile directory. */
+/** A headless browser; each `fresh()` context is a new profile (storage, cache). */
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "stagecraft-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
+  const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: [
@@ -27,13 +25,17 @@ export async function launch() {
       "--disable-component-update",
       "--disable-sync",
     ],
-    viewport: { width: 1400, height: 1000 },
   });
+  const contexts = [];
   return {
-    context,
+    async fresh() {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      contexts.push(context);
+      return context;
+    },
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      for (const c of contexts) await c.close();
+      await browser.close();
     },
   };
 }
@@ -70,4 +72,18 @@ export async function open(context, path = "") {
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export function saveArtifact(name, text) {
+  writeFileSync(join(ARTIFACTS, name), text);
+}
+
+/** Replaces the editor's text as a paste would (one input event). */
+export async function setDockerfile(page, text) {
+  await page.fill("#dockerfile", text);
+}
+
+/** The paths shown in the file tree. */
+export async function treePaths(page) {
+  return page.$$eval("#files li[data-path]", (els) => els.map((e) => e.dataset.path));
 }

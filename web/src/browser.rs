@@ -13,12 +13,18 @@ fn location() -> Option<web_sys::Location> {
 
 /// The fragment without `#`.
 pub fn fragment() -> String {
-    location().and_then(|l| l.hash().ok()).map(|h| h.trim_start_matches('#').to_string()).unwrap_or_default()
+    location()
+        .and_then(|l| l.hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
 }
 
 /// The page's URL without the fragment (with its query, so `?embed` survives).
 pub fn page_url() -> String {
-    location().and_then(|l| l.href().ok()).map(|h| h.split('#').next().unwrap_or("").to_string()).unwrap_or_default()
+    location()
+        .and_then(|l| l.href().ok())
+        .map(|h| h.split('#').next().unwrap_or("").to_string())
+        .unwrap_or_default()
 }
 
 /// Whether the query has `name` (`?embed`, `?embed&readonly`, `?embed=readonly`).
@@ -32,7 +38,11 @@ pub fn query_has(name: &str) -> bool {
 
 /// Sets the fragment without adding a history entry or firing `hashchange`.
 pub fn replace_fragment(fragment: &str) {
-    let url = if fragment.is_empty() { page_url() } else { format!("{}#{fragment}", page_url()) };
+    let url = if fragment.is_empty() {
+        page_url()
+    } else {
+        format!("{}#{fragment}", page_url())
+    };
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
@@ -57,7 +67,9 @@ pub fn save_session(project: &Project) {
 pub fn post_height() {
     let Some(w) = web_sys::window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
-    let Some(body) = w.document().and_then(|d| d.document_element()) else { return };
+    let Some(body) = w.document().and_then(|d| d.document_element()) else {
+        return;
+    };
     let height = body.scroll_height();
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"stagecraft:height".into());

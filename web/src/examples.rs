@@ -33,11 +33,13 @@ pub const DEFAULT: &str = "go-alpine";
 
 const GO_MAIN: &str = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello from a tiny image\")\n}\n";
 const GO_MOD: &str = "module example.com/hello\n\ngo 1.26\n";
-const GO_IGNORE: &str = "# Keep the context small: git history and local builds are not sources.\n.git\nbin/\n*.md\n";
+const GO_IGNORE: &str =
+    "# Keep the context small: git history and local builds are not sources.\n.git\nbin/\n*.md\n";
 const JAVA_POM: &str = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.example</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0</version>\n  <packaging>jar</packaging>\n</project>\n";
 const JAVA_MAIN: &str = "package com.example;\n\npublic class App {\n    public static void main(String[] args) {\n        System.out.println(\"hello\");\n    }\n}\n";
 const PACKAGE_JSON: &str = "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"scripts\": { \"start\": \"node server.js\" },\n  \"dependencies\": { \"express\": \"^4.21.0\" }\n}\n";
-const PACKAGE_LOCK: &str = "{\n  \"name\": \"web\",\n  \"lockfileVersion\": 3,\n  \"packages\": {}\n}\n";
+const PACKAGE_LOCK: &str =
+    "{\n  \"name\": \"web\",\n  \"lockfileVersion\": 3,\n  \"packages\": {}\n}\n";
 const SERVER_JS: &str = "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send('hello'));\napp.listen(3000);\n";
 
 pub static EXAMPLES: &[Example] = &[
@@ -160,7 +162,11 @@ mod tests {
                 target: p.target.as_deref(),
                 strict: false,
             });
-            let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == stagecraft::Severity::Error).collect();
+            let errors: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == stagecraft::Severity::Error)
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", e.id);
             assert!(report.image.is_some(), "{}", e.id);
         }

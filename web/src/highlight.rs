@@ -53,7 +53,15 @@ pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> String {
         paint_instruction(ins, &mut fill);
     }
     for (start, end, directive) in comment_lines(text, dockerfile) {
-        fill(start, end, if directive { Class::Directive } else { Class::Comment });
+        fill(
+            start,
+            end,
+            if directive {
+                Class::Directive
+            } else {
+                Class::Comment
+            },
+        );
     }
     render(text, |i| paint[i].css())
 }
@@ -94,7 +102,10 @@ fn variables(text: &str) -> Vec<(usize, usize)> {
                     continue;
                 }
             } else if b[i + 1] == b'_' || b[i + 1].is_ascii_alphabetic() {
-                let len = b[i + 1..].iter().take_while(|c| **c == b'_' || c.is_ascii_alphanumeric()).count();
+                let len = b[i + 1..]
+                    .iter()
+                    .take_while(|c| **c == b'_' || c.is_ascii_alphanumeric())
+                    .count();
                 out.push((i, i + 1 + len));
                 i += 1 + len;
                 continue;
@@ -112,7 +123,9 @@ fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool
         .instructions
         .iter()
         .filter_map(|i| match &i.kind {
-            InstructionKind::Run { heredocs, .. } => Some(heredocs.iter().map(|h| (h.span.start, h.span.end))),
+            InstructionKind::Run { heredocs, .. } => {
+                Some(heredocs.iter().map(|h| (h.span.start, h.span.end)))
+            }
             _ => None,
         })
         .flatten()
@@ -130,7 +143,8 @@ fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool
         if trimmed.starts_with('#') && !heredocs.iter().any(|(s, e)| *s <= start && start < *e) {
             let lead = line.len() - trimmed.len();
             let end = start + line.trim_end_matches(['\n', '\r']).len();
-            let is_directive = start < directive_ends || (out.is_empty() && start == 0 && trimmed.contains('='));
+            let is_directive =
+                start < directive_ends || (out.is_empty() && start == 0 && trimmed.contains('='));
             out.push((start + lead, end, is_directive));
         }
         start += line.len();
@@ -160,7 +174,9 @@ pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> String {
             *p = (*p).max(level);
         }
     }
-    render(text, |i| ["", "sq-info", "sq-warning", "sq-error"][paint[i] as usize])
+    render(text, |i| {
+        ["", "sq-info", "sq-warning", "sq-error"][paint[i] as usize]
+    })
 }
 
 /// Runs of equal classes as spans; newlines end a span so each line stays self-contained.
@@ -220,9 +236,15 @@ mod tests {
     fn tokens_get_classes_and_text_is_escaped() {
         let text = "# syntax=docker/dockerfile:1\nFROM golang:1.26 AS build\n# a <comment>\nCOPY --from=build /a ${DEST}\n";
         let html = highlighted(text, &parse(text));
-        assert!(html.starts_with("<span class=\"t-directive\"># syntax=docker/dockerfile:1</span>\n"), "{html}");
+        assert!(
+            html.starts_with("<span class=\"t-directive\"># syntax=docker/dockerfile:1</span>\n"),
+            "{html}"
+        );
         assert!(html.contains("<span class=\"t-kw\">FROM</span> <span class=\"t-image\">golang:1.26</span> AS <span class=\"t-stage\">build</span>"), "{html}");
-        assert!(html.contains("<span class=\"t-comment\"># a &lt;comment&gt;</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"t-comment\"># a &lt;comment&gt;</span>"),
+            "{html}"
+        );
         assert!(html.contains("<span class=\"t-flag\">--from=build</span> /a <span class=\"t-var\">${DEST}</span>"), "{html}");
     }
 
@@ -240,7 +262,10 @@ mod tests {
                     _ => {}
                 }
             }
-            out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+            out.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
         };
         assert_eq!(strip(&highlighted(text, &parse(text))), format!("{text}\n"));
         assert!(!highlighted(text, &parse(text)).contains("t-comment"));
@@ -256,6 +281,9 @@ mod tests {
         };
         let sq = squiggles(text, &[diag]);
         assert_eq!(strip(&sq), format!("{text}\n"));
-        assert!(sq.contains("<span class=\"sq-error\">ü € 𝄞 &amp; done</span>"), "{sq}");
+        assert!(
+            sq.contains("<span class=\"sq-error\">ü € 𝄞 &amp; done</span>"),
+            "{sq}"
+        );
     }
 }

@@ -44,7 +44,10 @@ pub struct BuildArg {
 
 impl Project {
     pub fn new(dockerfile: &str, files: &[(&str, &str)]) -> Project {
-        let mut p = Project { dockerfile: dockerfile.to_string(), ..Project::default() };
+        let mut p = Project {
+            dockerfile: dockerfile.to_string(),
+            ..Project::default()
+        };
         for (path, text) in files {
             p.put(path, Content::Text(text.to_string()));
         }
@@ -61,7 +64,13 @@ impl Project {
         let path = clean_path(path)?;
         match self.files.binary_search_by(|f| f.path.as_str().cmp(&path)) {
             Ok(i) => self.files[i].content = content,
-            Err(i) => self.files.insert(i, ContextFile { path: path.clone(), content }),
+            Err(i) => self.files.insert(
+                i,
+                ContextFile {
+                    path: path.clone(),
+                    content,
+                },
+            ),
         }
         Some(path)
     }
@@ -69,7 +78,8 @@ impl Project {
     /// Removes an entry and, for a folder, everything under it.
     pub fn remove(&mut self, path: &str) {
         let prefix = format!("{path}/");
-        self.files.retain(|f| f.path != path && !f.path.starts_with(&prefix));
+        self.files
+            .retain(|f| f.path != path && !f.path.starts_with(&prefix));
     }
 
     /// Renames an entry and everything under it. Entries already at the new path are replaced.
@@ -83,7 +93,10 @@ impl Project {
             .files
             .iter()
             .filter(|f| f.path == from || f.path.starts_with(&prefix))
-            .map(|f| ContextFile { path: format!("{to}{}", &f.path[from.len()..]), content: f.content.clone() })
+            .map(|f| ContextFile {
+                path: format!("{to}{}", &f.path[from.len()..]),
+                content: f.content.clone(),
+            })
             .collect();
         if moved.is_empty() {
             return None;
@@ -136,7 +149,11 @@ mod tests {
     #[test]
     fn entries_stay_sorted_and_clean() {
         let mut p = Project::default();
-        assert_eq!(p.put("./src//main.go", Content::Text("x".into())).as_deref(), Some("src/main.go"));
+        assert_eq!(
+            p.put("./src//main.go", Content::Text("x".into()))
+                .as_deref(),
+            Some("src/main.go")
+        );
         p.put("go.mod", Content::Size(10));
         p.put("/a", Content::Dir);
         assert_eq!(p.put("../etc/passwd", Content::Dir), None);
@@ -167,13 +184,25 @@ mod tests {
         let mut p = Project::new("", &[("a.txt", "hi")]);
         p.put("big", Content::Size(5_000_000));
         p.build_args = vec![
-            BuildArg { name: " V ".into(), value: "1".into() },
-            BuildArg { name: "".into(), value: "ignored".into() },
-            BuildArg { name: "V".into(), value: "2".into() },
+            BuildArg {
+                name: " V ".into(),
+                value: "1".into(),
+            },
+            BuildArg {
+                name: "".into(),
+                value: "ignored".into(),
+            },
+            BuildArg {
+                name: "V".into(),
+                value: "2".into(),
+            },
         ];
         let ctx = p.context();
         assert_eq!(ctx.text("a.txt"), Some("hi"));
         assert_eq!(ctx.len(), 2);
-        assert_eq!(p.build_arg_map().into_iter().collect::<Vec<_>>(), [("V".to_string(), "2".to_string())]);
+        assert_eq!(
+            p.build_arg_map().into_iter().collect::<Vec<_>>(),
+            [("V".to_string(), "2".to_string())]
+        );
     }
 }

@@ -34,26 +34,44 @@ pub fn decode(fragment: &str) -> Result<Option<Link>, String> {
         return Ok(None);
     }
     if fragment.len() > MAX_FRAGMENT {
-        return Err(format!("The link is too long ({} characters; at most {MAX_FRAGMENT}).", fragment.len()));
+        return Err(format!(
+            "The link is too long ({} characters; at most {MAX_FRAGMENT}).",
+            fragment.len()
+        ));
     }
-    let params: Vec<(&str, &str)> = fragment.split('&').map(|kv| kv.split_once('=').unwrap_or((kv, ""))).collect();
+    let params: Vec<(&str, &str)> = fragment
+        .split('&')
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .collect();
     let get = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
-    let target = get("target").map(percent_decode).transpose()?.filter(|t| !t.is_empty());
+    let target = get("target")
+        .map(percent_decode)
+        .transpose()?
+        .filter(|t| !t.is_empty());
     if let Some(s) = get("s") {
         return decode_state(s).map(|p| Some(Link::Project(p)));
     }
     if let Some(id) = get("example") {
-        return Ok(Some(Link::Example { id: percent_decode(id)?, target }));
+        return Ok(Some(Link::Example {
+            id: percent_decode(id)?,
+            target,
+        }));
     }
     if let Some(text) = get("dockerfile") {
         let dockerfile = percent_decode(text)?;
-        return Ok(Some(Link::Project(Project { dockerfile, target, ..Project::default() })));
+        return Ok(Some(Link::Project(Project {
+            dockerfile,
+            target,
+            ..Project::default()
+        })));
     }
     Err("The link's #fragment is not one this page understands (expected #s=…, #example=… or #dockerfile=…).".into())
 }
 
 fn decode_state(s: &str) -> Result<Project, String> {
-    let broken = |why: &str| format!("This share link is damaged ({why}); it may have been cut off when copied.");
+    let broken = |why: &str| {
+        format!("This share link is damaged ({why}); it may have been cut off when copied.")
+    };
     let packed = base64url_decode(s).ok_or_else(|| broken("it is not base64url"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_STATE).map_err(|e| {
         if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
@@ -62,9 +80,13 @@ fn decode_state(s: &str) -> Result<Project, String> {
             broken("it does not decompress")
         }
     })?;
-    let mut project: Project = serde_json::from_slice(&json).map_err(|_| broken("its contents are not a Stagecraft state"))?;
+    let mut project: Project = serde_json::from_slice(&json)
+        .map_err(|_| broken("its contents are not a Stagecraft state"))?;
     if project.files.len() > MAX_FILES {
-        return Err(format!("This share link has {} context files; at most {MAX_FILES} are supported.", project.files.len()));
+        return Err(format!(
+            "This share link has {} context files; at most {MAX_FILES} are supported.",
+            project.files.len()
+        ));
     }
     // Re-insert through `put` so paths are clean, sorted and unique whatever the link says.
     let files = std::mem::take(&mut project.files);
@@ -79,7 +101,10 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -164,16 +189,27 @@ mod tests {
         );
         p.put("node_modules", Content::Size(180_000_000));
         p.put("empty", Content::Dir);
-        p.build_args = vec![BuildArg { name: "V".into(), value: "a b&c=d#e".into() }];
+        p.build_args = vec![BuildArg {
+            name: "V".into(),
+            value: "a b&c=d#e".into(),
+        }];
         p.target = Some("build".into());
         p
     }
 
     #[test]
     fn a_project_survives_the_round_trip() {
-        for p in [sample(), Project::default(), Project::new("FROM scratch", &[])] {
+        for p in [
+            sample(),
+            Project::default(),
+            Project::new("FROM scratch", &[]),
+        ] {
             let link = encode(&p);
-            assert!(link.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)), "{link}");
+            assert!(
+                link.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)),
+                "{link}"
+            );
             assert_eq!(decode(&link), Ok(Some(Link::Project(p.clone()))));
             assert_eq!(decode(&format!("#{link}")), Ok(Some(Link::Project(p))));
         }
@@ -183,7 +219,10 @@ mod tests {
     fn base64url_round_trips_every_length() {
         let data: Vec<u8> = (0..=255u8).collect();
         for n in 0..data.len() {
-            assert_eq!(base64url_decode(&base64url_encode(&data[..n])).as_deref(), Some(&data[..n]));
+            assert_eq!(
+                base64url_decode(&base64url_encode(&data[..n])).as_deref(),
+                Some(&data[..n])
+            );
         }
         assert_eq!(base64url_decode("A"), None);
         assert_eq!(base64url_decode("AB!C"), None);
@@ -193,10 +232,22 @@ mod tests {
     fn handwritten_fragments() {
         assert_eq!(decode(""), Ok(None));
         assert_eq!(decode("#"), Ok(None));
-        assert_eq!(decode("example=go-scratch&target=build"), Ok(Some(Link::Example { id: "go-scratch".into(), target: Some("build".into()) })));
+        assert_eq!(
+            decode("example=go-scratch&target=build"),
+            Ok(Some(Link::Example {
+                id: "go-scratch".into(),
+                target: Some("build".into())
+            }))
+        );
         let text = "FROM alpine:3.22\nRUN echo 'hi there' > /x # 100%\n";
         let got = decode(&format!("dockerfile={}&target=", percent_encode(text))).unwrap();
-        assert_eq!(got, Some(Link::Project(Project { dockerfile: text.into(), ..Project::default() })));
+        assert_eq!(
+            got,
+            Some(Link::Project(Project {
+                dockerfile: text.into(),
+                ..Project::default()
+            }))
+        );
     }
 
     /// Every hostile fragment gives a message, never a panic or a half-read state.
@@ -214,8 +265,17 @@ mod tests {
             "dockerfile=%4".into(),
             "x".repeat(MAX_FRAGMENT + 1),
             format!("s={}", base64url_encode(b"not deflate at all")),
-            format!("s={}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(b"{\"dockerfile\": 7}", 6))),
-            format!("s={}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(b"[1,2,3]", 6))),
+            format!(
+                "s={}",
+                base64url_encode(&miniz_oxide::deflate::compress_to_vec(
+                    b"{\"dockerfile\": 7}",
+                    6
+                ))
+            ),
+            format!(
+                "s={}",
+                base64url_encode(&miniz_oxide::deflate::compress_to_vec(b"[1,2,3]", 6))
+            ),
         ];
         // Truncated at every length: each either decodes to an error or (rarely) to some state.
         for cut in (3..good.len()).step_by(7) {
@@ -223,10 +283,18 @@ mod tests {
         }
         // A decompression bomb: a small link that inflates past the limit.
         let bomb = vec![b' '; MAX_STATE + 10];
-        cases.push(format!("s={}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9))));
+        cases.push(format!(
+            "s={}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9))
+        ));
         // Too many files.
         let mut many = Project::default();
-        many.files = (0..MAX_FILES + 1).map(|i| crate::project::ContextFile { path: format!("f{i}"), content: Content::Dir }).collect();
+        many.files = (0..MAX_FILES + 1)
+            .map(|i| crate::project::ContextFile {
+                path: format!("f{i}"),
+                content: Content::Dir,
+            })
+            .collect();
         cases.push(encode(&many));
         for case in &cases {
             match decode(case) {
@@ -239,8 +307,13 @@ mod tests {
     #[test]
     fn a_link_cannot_smuggle_paths_out_of_the_context() {
         let json = br#"{"dockerfile":"FROM scratch","files":[{"path":"../../etc/x","content":"dir"},{"path":"b//./a","content":{"size":3}},{"path":"b/a","content":{"text":"t"}}]}"#;
-        let link = format!("s={}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(json, 6)));
-        let Ok(Some(Link::Project(p))) = decode(&link) else { panic!() };
+        let link = format!(
+            "s={}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(json, 6))
+        );
+        let Ok(Some(Link::Project(p))) = decode(&link) else {
+            panic!()
+        };
         assert_eq!(p.files.len(), 1);
         assert_eq!(p.files[0].path, "b/a");
         assert_eq!(p.files[0].content, Content::Text("t".into()));

@@ -41,14 +41,27 @@ impl State {
 pub enum Action {
     SetDockerfile(String),
     /// Adds a file (text or size) or a folder; an existing path is replaced.
-    PutEntry { path: String, content: Content },
+    PutEntry {
+        path: String,
+        content: Content,
+    },
     /// Changes the text of an existing file.
-    SetFileText { path: String, text: String },
-    Rename { from: String, to: String },
+    SetFileText {
+        path: String,
+        text: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
     Delete(String),
     Edit(Option<String>),
     AddBuildArg,
-    SetBuildArg { index: usize, name: String, value: String },
+    SetBuildArg {
+        index: usize,
+        name: String,
+        value: String,
+    },
     RemoveBuildArg(usize),
     SetTarget(Option<String>),
     SelectStage(Option<usize>),
@@ -90,27 +103,37 @@ impl State {
                     self.notice = None;
                     self.editing = Some(clean);
                 }
-                None => self.notice = Some(format!("\"{path}\" is not a path inside the build context.")),
+                None => {
+                    self.notice = Some(format!(
+                        "\"{path}\" is not a path inside the build context."
+                    ))
+                }
             },
             Action::SetFileText { path, text } => {
-                if self.project.file(&path).is_some_and(|f| f.content != Content::Text(text.clone())) {
+                if self
+                    .project
+                    .file(&path)
+                    .is_some_and(|f| f.content != Content::Text(text.clone()))
+                {
                     self.project_mut().put(&path, Content::Text(text));
                 }
             }
-            Action::Rename { from, to } => {
-                match self.project_mut().rename(&from, &to) {
-                    Some(clean) => {
-                        self.notice = None;
-                        if self.editing.as_deref() == Some(from.as_str()) {
-                            self.editing = Some(clean);
-                        }
+            Action::Rename { from, to } => match self.project_mut().rename(&from, &to) {
+                Some(clean) => {
+                    self.notice = None;
+                    if self.editing.as_deref() == Some(from.as_str()) {
+                        self.editing = Some(clean);
                     }
-                    None => self.notice = Some(format!("Cannot rename \"{from}\" to \"{to}\".")),
                 }
-            }
+                None => self.notice = Some(format!("Cannot rename \"{from}\" to \"{to}\".")),
+            },
             Action::Delete(path) => {
                 self.project_mut().remove(&path);
-                if self.editing.as_ref().is_some_and(|e| *e == path || e.starts_with(&format!("{path}/"))) {
+                if self
+                    .editing
+                    .as_ref()
+                    .is_some_and(|e| *e == path || e.starts_with(&format!("{path}/")))
+                {
                     self.editing = None;
                 }
             }
@@ -139,11 +162,17 @@ impl State {
             }
             Action::ViewFile(path) => self.viewed_file = path,
             Action::Load(project) => {
-                *self = State { notice: self.notice.take(), ..State::new(project) };
+                *self = State {
+                    notice: self.notice.take(),
+                    ..State::new(project)
+                };
             }
             Action::LoadExample(id) => {
                 if let Some(example) = examples::find(id) {
-                    *self = State { example: Some(example.id), ..State::new(example.project()) };
+                    *self = State {
+                        example: Some(example.id),
+                        ..State::new(example.project())
+                    };
                 }
             }
             Action::Notify(notice) => self.notice = notice,
@@ -164,15 +193,23 @@ mod tests {
     }
 
     fn start() -> State {
-        State::new(Project::new("FROM alpine:3.22\nCOPY . /app\n", &[("src/main.go", "package main")]))
+        State::new(Project::new(
+            "FROM alpine:3.22\nCOPY . /app\n",
+            &[("src/main.go", "package main")],
+        ))
     }
 
     #[test]
     fn an_unchanged_state_is_the_same_rc() {
         let s = Rc::new(start());
-        let same = s.clone().reduce(Action::SetDockerfile(s.project.dockerfile.clone()));
+        let same = s
+            .clone()
+            .reduce(Action::SetDockerfile(s.project.dockerfile.clone()));
         assert!(Rc::ptr_eq(&s, &same));
-        let same = s.clone().reduce(Action::SetFileText { path: "missing".into(), text: "x".into() });
+        let same = s.clone().reduce(Action::SetFileText {
+            path: "missing".into(),
+            text: "x".into(),
+        });
         assert!(Rc::ptr_eq(&s, &same));
     }
 
@@ -181,13 +218,30 @@ mod tests {
         let s = reduce(
             start(),
             [
-                Action::PutEntry { path: "./docs/".into(), content: Content::Dir },
-                Action::PutEntry { path: "node_modules".into(), content: Content::Size(180_000_000) },
-                Action::Rename { from: "src".into(), to: "cmd".into() },
-                Action::SetFileText { path: "cmd/main.go".into(), text: "package x".into() },
+                Action::PutEntry {
+                    path: "./docs/".into(),
+                    content: Content::Dir,
+                },
+                Action::PutEntry {
+                    path: "node_modules".into(),
+                    content: Content::Size(180_000_000),
+                },
+                Action::Rename {
+                    from: "src".into(),
+                    to: "cmd".into(),
+                },
+                Action::SetFileText {
+                    path: "cmd/main.go".into(),
+                    text: "package x".into(),
+                },
             ],
         );
-        let files: Vec<(&str, &Content)> = s.project.files.iter().map(|f| (f.path.as_str(), &f.content)).collect();
+        let files: Vec<(&str, &Content)> = s
+            .project
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), &f.content))
+            .collect();
         assert_eq!(
             files,
             [
@@ -197,16 +251,34 @@ mod tests {
             ]
         );
         assert_eq!(s.editing.as_deref(), Some("node_modules"));
-        let s = reduce(s, [Action::Edit(Some("cmd/main.go".into())), Action::Delete("cmd".into())]);
+        let s = reduce(
+            s,
+            [
+                Action::Edit(Some("cmd/main.go".into())),
+                Action::Delete("cmd".into()),
+            ],
+        );
         assert_eq!(s.editing, None);
         assert_eq!(s.project.files.len(), 2);
     }
 
     #[test]
     fn bad_paths_and_renames_explain_themselves() {
-        let s = reduce(start(), [Action::PutEntry { path: "../x".into(), content: Content::Dir }]);
+        let s = reduce(
+            start(),
+            [Action::PutEntry {
+                path: "../x".into(),
+                content: Content::Dir,
+            }],
+        );
         assert!(s.notice.as_deref().unwrap().contains("not a path inside"));
-        let s = reduce(s, [Action::Rename { from: "src".into(), to: "src/deeper".into() }]);
+        let s = reduce(
+            s,
+            [Action::Rename {
+                from: "src".into(),
+                to: "src/deeper".into(),
+            }],
+        );
         assert!(s.notice.as_deref().unwrap().contains("Cannot rename"));
         assert_eq!(s.project.files[0].path, "src/main.go");
     }
@@ -218,28 +290,64 @@ mod tests {
             [
                 Action::AddBuildArg,
                 Action::AddBuildArg,
-                Action::SetBuildArg { index: 1, name: "V".into(), value: "2".into() },
+                Action::SetBuildArg {
+                    index: 1,
+                    name: "V".into(),
+                    value: "2".into(),
+                },
                 Action::RemoveBuildArg(0),
                 Action::RemoveBuildArg(7),
-                Action::SetBuildArg { index: 9, name: "X".into(), value: "".into() },
+                Action::SetBuildArg {
+                    index: 9,
+                    name: "X".into(),
+                    value: "".into(),
+                },
             ],
         );
-        assert_eq!(s.project.build_args, [BuildArg { name: "V".into(), value: "2".into() }]);
+        assert_eq!(
+            s.project.build_args,
+            [BuildArg {
+                name: "V".into(),
+                value: "2".into()
+            }]
+        );
     }
 
     #[test]
     fn target_and_selection() {
-        let s = reduce(start(), [Action::SelectStage(Some(0)), Action::ViewFile(Some("/app/x".into()))]);
-        assert_eq!((s.selected_stage, s.viewed_file.as_deref()), (Some(0), Some("/app/x")));
+        let s = reduce(
+            start(),
+            [
+                Action::SelectStage(Some(0)),
+                Action::ViewFile(Some("/app/x".into())),
+            ],
+        );
+        assert_eq!(
+            (s.selected_stage, s.viewed_file.as_deref()),
+            (Some(0), Some("/app/x"))
+        );
         let s = reduce(s, [Action::SetTarget(Some("dev".into()))]);
-        assert_eq!((s.project.target.as_deref(), s.selected_stage, s.viewed_file.as_deref()), (Some("dev"), None, None));
+        assert_eq!(
+            (
+                s.project.target.as_deref(),
+                s.selected_stage,
+                s.viewed_file.as_deref()
+            ),
+            (Some("dev"), None, None)
+        );
         let s = reduce(s, [Action::SetTarget(Some(String::new()))]);
         assert_eq!(s.project.target, None);
     }
 
     #[test]
     fn loading_replaces_everything_but_a_notice() {
-        let s = reduce(start(), [Action::Notify(Some("link broken".into())), Action::SelectStage(Some(1))]);
+        let s = reduce(
+            start(),
+            [
+                Action::Notify(Some("link broken".into())),
+                Action::SelectStage(Some(1)),
+            ],
+        );
         let s = reduce(s, [Action::Load(Project::new("FROM scratch", &[]))]);
         assert_eq!(s.project.dockerfile, "FROM scratch");
         assert_eq!(s.selected_stage, None);

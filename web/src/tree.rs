@@ -73,7 +73,9 @@ fn node_children<E: Entry>(
     entries: &[E],
     order: Order,
 ) -> Vec<Node> {
-    let Some(list) = kids.get(parent) else { return Vec::new() };
+    let Some(list) = kids.get(parent) else {
+        return Vec::new();
+    };
     let mut nodes: Vec<Node> = list
         .iter()
         .map(|path| {
@@ -82,11 +84,20 @@ fn node_children<E: Entry>(
             let own = entry.map_or(0, |i| entries[i].size());
             let is_dir = entry.map_or(true, |i| entries[i].is_dir()) || !children.is_empty();
             let size = own + children.iter().map(|c| c.size).sum::<u64>();
-            Node { name: path.rsplit('/').next().unwrap_or(path).to_string(), path: path.clone(), entry, is_dir, size, children }
+            Node {
+                name: path.rsplit('/').next().unwrap_or(path).to_string(),
+                path: path.clone(),
+                entry,
+                is_dir,
+                size,
+                children,
+            }
         })
         .collect();
     match order {
-        Order::Name => nodes.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name))),
+        Order::Name => {
+            nodes.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)))
+        }
         Order::Size => nodes.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name))),
     }
     nodes
@@ -139,17 +150,33 @@ mod tests {
 
     fn dump(nodes: &[Node], depth: usize, out: &mut String) {
         for n in nodes {
-            out.push_str(&format!("{}{}{} {}\n", "  ".repeat(depth), n.name, if n.is_dir { "/" } else { "" }, n.size));
+            out.push_str(&format!(
+                "{}{}{} {}\n",
+                "  ".repeat(depth),
+                n.name,
+                if n.is_dir { "/" } else { "" },
+                n.size
+            ));
             dump(&n.children, depth + 1, out);
         }
     }
 
     #[test]
     fn absolute_paths_with_implied_folders_and_sizes() {
-        let entries = [E("/", 0, true), E("/app", 0, true), E("/app/bin", 10, false), E("/usr/lib/x", 5, false), E("/app-data", 0, true), E("/usr", 100, true)];
+        let entries = [
+            E("/", 0, true),
+            E("/app", 0, true),
+            E("/app/bin", 10, false),
+            E("/usr/lib/x", 5, false),
+            E("/app-data", 0, true),
+            E("/usr", 100, true),
+        ];
         let mut out = String::new();
         dump(&build(&entries, Order::Name), 0, &mut out);
-        assert_eq!(out, "app/ 10\n  bin 10\napp-data/ 0\nusr/ 105\n  lib/ 5\n    x 5\n");
+        assert_eq!(
+            out,
+            "app/ 10\n  bin 10\napp-data/ 0\nusr/ 105\n  lib/ 5\n    x 5\n"
+        );
         let mut out = String::new();
         dump(&build(&entries, Order::Size), 0, &mut out);
         assert!(out.starts_with("usr/ 105\n"), "{out}");
@@ -157,7 +184,11 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        let entries = [E("src/main.go", 3, false), E("go.mod", 1, false), E("docs", 0, true)];
+        let entries = [
+            E("src/main.go", 3, false),
+            E("go.mod", 1, false),
+            E("docs", 0, true),
+        ];
         let mut out = String::new();
         dump(&build(&entries, Order::Name), 0, &mut out);
         assert_eq!(out, "docs/ 0\nsrc/ 3\n  main.go 3\ngo.mod 1\n");

@@ -19,10 +19,21 @@ pub fn AddEntry(props: &AddEntryProps) -> Html {
     let kind = use_node_ref();
     let size = use_node_ref();
     let onsubmit = {
-        let (path, kind, size, dispatch) = (path.clone(), kind.clone(), size.clone(), props.dispatch.clone());
+        let (path, kind, size, dispatch) = (
+            path.clone(),
+            kind.clone(),
+            size.clone(),
+            props.dispatch.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(p), Some(k), Some(s)) = (path.cast::<HtmlInputElement>(), kind.cast::<HtmlSelectElement>(), size.cast::<HtmlInputElement>()) else { return };
+            let (Some(p), Some(k), Some(s)) = (
+                path.cast::<HtmlInputElement>(),
+                kind.cast::<HtmlSelectElement>(),
+                size.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
             let name = p.value();
             if name.trim().is_empty() {
                 return;
@@ -32,7 +43,10 @@ pub fn AddEntry(props: &AddEntryProps) -> Html {
                 "size" => Content::Size(parse_size(&s.value()).unwrap_or(0)),
                 _ => Content::Text(String::new()),
             };
-            dispatch.emit(Action::PutEntry { path: name, content });
+            dispatch.emit(Action::PutEntry {
+                path: name,
+                content,
+            });
             p.set_value("");
         })
     };

@@ -8,9 +8,10 @@ use stagecraft::Report;
 use yew::prelude::*;
 
 use super::{
-    build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel, diagnostics::Diagnostics, editor::Editor,
-    examples_menu::ExamplesMenu, file_tree::FileTree, file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar,
-    stage_graph::StageGraph, target_select::TargetSelect,
+    build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel,
+    diagnostics::Diagnostics, editor::Editor, examples_menu::ExamplesMenu, file_tree::FileTree,
+    file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar, stage_graph::StageGraph,
+    target_select::TargetSelect,
 };
 use crate::browser;
 use crate::examples;
@@ -42,7 +43,9 @@ fn initial(mode: Mode) -> State {
                 Some(p)
             }
             None => {
-                notice = Some(format!("There is no example called \"{id}\"; showing the default one."));
+                notice = Some(format!(
+                    "There is no example called \"{id}\"; showing the default one."
+                ));
                 None
             }
         },
@@ -53,12 +56,24 @@ fn initial(mode: Mode) -> State {
         }
     };
     let project = from_link
-        .or_else(|| if mode.embed { None } else { browser::load_session() })
+        .or_else(|| {
+            if mode.embed {
+                None
+            } else {
+                browser::load_session()
+            }
+        })
         .unwrap_or_else(|| {
             example = Some(examples::DEFAULT);
-            examples::find(examples::DEFAULT).map(|e| e.project()).unwrap_or_default()
+            examples::find(examples::DEFAULT)
+                .map(|e| e.project())
+                .unwrap_or_default()
         });
-    State { notice, example, ..State::new(project) }
+    State {
+        notice,
+        example,
+        ..State::new(project)
+    }
 }
 
 fn simulate(p: &Project) -> Report {
@@ -74,12 +89,24 @@ fn simulate(p: &Project) -> Report {
 
 #[component]
 pub fn App() -> Html {
-    let mode = *use_memo((), |_| Mode { embed: browser::query_has("embed"), readonly: browser::query_has("readonly") });
+    let mode = *use_memo((), |_| Mode {
+        embed: browser::query_has("embed"),
+        readonly: browser::query_has("readonly"),
+    });
     let state = use_reducer(move || initial(mode));
     let report = Shared(use_memo(state.project.clone(), |p| simulate(p)));
-    let shown = state.selected_stage.filter(|i| *i < report.plan.stages.len()).or(report.target_index);
-    let files: Rc<Vec<FileReport>> = use_memo((report.clone(), shown), |(r, s)| s.and_then(|i| r.stage(i)).map(stage_files).unwrap_or_default());
-    let base_line = shown.and_then(|i| report.stage(i)).and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
+    let shown = state
+        .selected_stage
+        .filter(|i| *i < report.plan.stages.len())
+        .or(report.target_index);
+    let files: Rc<Vec<FileReport>> = use_memo((report.clone(), shown), |(r, s)| {
+        s.and_then(|i| r.stage(i))
+            .map(stage_files)
+            .unwrap_or_default()
+    });
+    let base_line = shown
+        .and_then(|i| report.stage(i))
+        .and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
     let goto = use_state(|| None::<(usize, u32)>);
     let dispatch = {
         let state = state.clone();
@@ -106,29 +133,40 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "hashchange", move |_| match share::decode(&browser::fragment()) {
-                    Ok(Some(Link::Project(p))) => {
-                        *link_project.borrow_mut() = Rc::new(p.clone());
-                        dispatch.emit(Action::Load(p));
-                    }
-                    Ok(Some(Link::Example { id, .. })) => {
-                        if let Some(e) = examples::find(&id) {
-                            *link_project.borrow_mut() = Rc::new(e.project());
-                            dispatch.emit(Action::LoadExample(e.id));
+                EventListener::new(&w, "hashchange", move |_| {
+                    match share::decode(&browser::fragment()) {
+                        Ok(Some(Link::Project(p))) => {
+                            *link_project.borrow_mut() = Rc::new(p.clone());
+                            dispatch.emit(Action::Load(p));
                         }
+                        Ok(Some(Link::Example { id, .. })) => {
+                            if let Some(e) = examples::find(&id) {
+                                *link_project.borrow_mut() = Rc::new(e.project());
+                                dispatch.emit(Action::LoadExample(e.id));
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(message) => dispatch.emit(Action::Notify(Some(message))),
                     }
-                    Ok(None) => {}
-                    Err(message) => dispatch.emit(Action::Notify(Some(message))),
                 })
             });
             move || drop(listener)
         });
     }
-    use_effect_with((report.clone(), state.selected_stage, state.viewed_file.clone(), state.editing.clone(), state.notice.clone()), move |_| {
-        if mode.embed {
-            browser::post_height();
-        }
-    });
+    use_effect_with(
+        (
+            report.clone(),
+            state.selected_stage,
+            state.viewed_file.clone(),
+            state.editing.clone(),
+            state.notice.clone(),
+        ),
+        move |_| {
+            if mode.embed {
+                browser::post_height();
+            }
+        },
+    );
 
     let on_goto = {
         let goto = goto.clone();
@@ -141,7 +179,9 @@ pub fn App() -> Html {
     let close_viewer = dispatch.reform(|_| Action::ViewFile(None));
     let dismiss = dispatch.reform(|_| Action::Notify(None));
     let back_to_image = dispatch.reform(|_| Action::SelectStage(None));
-    let config = shown.and_then(|i| report.stage(i)).map(|s| s.config.clone());
+    let config = shown
+        .and_then(|i| report.stage(i))
+        .map(|s| s.config.clone());
     let not_target = shown.is_some() && shown != report.target_index;
     let full_size = format!("./#{}", share::encode(&state.project));
 

@@ -28,7 +28,9 @@ pub fn ConfigPanel(props: &ConfigPanelProps) -> Html {
     };
     let health = match &c.healthcheck {
         None => html! { <span class="muted">{"(none)"}</span> },
-        Some(h) => html! { <code>{serde_json::to_string(&h.test).unwrap_or_default()}{h.interval.as_ref().map(|i| format!(" every {i}")).unwrap_or_default()}</code> },
+        Some(h) => {
+            html! { <code>{serde_json::to_string(&h.test).unwrap_or_default()}{h.interval.as_ref().map(|i| format!(" every {i}")).unwrap_or_default()}</code> }
+        }
     };
     html! {
         <section class="config" id="config">

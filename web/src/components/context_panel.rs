@@ -20,7 +20,9 @@ pub struct ContextPanelProps {
 
 #[component]
 pub fn ContextPanel(props: &ContextPanelProps) -> Html {
-    let nodes = use_memo(props.project.clone(), |p| tree::build(&p.files, Order::Name));
+    let nodes = use_memo(props.project.clone(), |p| {
+        tree::build(&p.files, Order::Name)
+    });
     let mut rows = Vec::new();
     for n in nodes.iter() {
         row(n, 0, props, &mut rows);
@@ -30,7 +32,12 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
         if has_ignore {
             Action::Edit(Some(".dockerignore".into()))
         } else {
-            Action::PutEntry { path: ".dockerignore".into(), content: Content::Text("# One pattern per line, e.g.\n# .git\n# node_modules\n".into()) }
+            Action::PutEntry {
+                path: ".dockerignore".into(),
+                content: Content::Text(
+                    "# One pattern per line, e.g.\n# .git\n# node_modules\n".into(),
+                ),
+            }
         }
     });
     html! {
@@ -61,7 +68,9 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
 fn row(node: &Node, depth: usize, props: &ContextPanelProps, out: &mut Vec<Html>) {
     let path = node.path.clone();
     let selected = props.editing.as_deref() == Some(node.path.as_str());
-    let edit = props.dispatch.reform(move |_| Action::Edit(Some(path.clone())));
+    let edit = props
+        .dispatch
+        .reform(move |_| Action::Edit(Some(path.clone())));
     let size = match node.entry.map(|i| &props.project.files[i].content) {
         Some(Content::Size(n)) => format!("{} (size only)", stagecraft::report::human_size(*n)),
         Some(Content::Text(t)) => stagecraft::report::human_size(t.len() as u64),

@@ -43,7 +43,11 @@ pub fn Editor(props: &EditorProps) -> Html {
         let text = text.clone();
         use_effect_with(props.goto, move |goto| {
             if let (Some((line, _)), Some(el)) = (goto, textarea.cast::<HtmlTextAreaElement>()) {
-                let offset: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(|l| l.encode_utf16().count()).sum();
+                let offset: usize = text
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(|l| l.encode_utf16().count())
+                    .sum();
                 let _ = el.focus();
                 let _ = el.set_selection_range(offset as u32, offset as u32);
                 let el: web_sys::Element = el.into();

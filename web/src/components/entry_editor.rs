@@ -24,7 +24,10 @@ pub fn EntryEditor(props: &EntryEditorProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(input) = rename_to.cast::<HtmlInputElement>() {
-                dispatch.emit(Action::Rename { from: path.clone(), to: input.value() });
+                dispatch.emit(Action::Rename {
+                    from: path.clone(),
+                    to: input.value(),
+                });
             }
         })
     };
@@ -36,14 +39,22 @@ pub fn EntryEditor(props: &EntryEditorProps) -> Html {
     let body = match &props.content {
         Content::Text(text) => {
             let path = path.clone();
-            let oninput = props.dispatch.reform(move |e: InputEvent| Action::SetFileText { path: path.clone(), text: e.target_unchecked_into::<HtmlTextAreaElement>().value() });
+            let oninput = props
+                .dispatch
+                .reform(move |e: InputEvent| Action::SetFileText {
+                    path: path.clone(),
+                    text: e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+                });
             html! { <textarea class="file-text" id="file-text" aria-label={format!("Content of {}", props.path)} spellcheck="false" wrap="off" value={text.clone()} {oninput} /> }
         }
         Content::Size(n) => {
             let path = path.clone();
             let onchange = props.dispatch.reform(move |e: Event| {
                 let v = e.target_unchecked_into::<HtmlInputElement>().value();
-                Action::PutEntry { path: path.clone(), content: Content::Size(parse_size(&v).unwrap_or(0)) }
+                Action::PutEntry {
+                    path: path.clone(),
+                    content: Content::Size(parse_size(&v).unwrap_or(0)),
+                }
             });
             html! {
                 <label class="field">{"Size "}
@@ -52,7 +63,9 @@ pub fn EntryEditor(props: &EntryEditorProps) -> Html {
                 </label>
             }
         }
-        Content::Dir => html! { <p class="muted">{"An empty folder. Add files with a path inside it, e.g. "}<code>{format!("{}/file.txt", props.path)}</code></p> },
+        Content::Dir => {
+            html! { <p class="muted">{"An empty folder. Add files with a path inside it, e.g. "}<code>{format!("{}/file.txt", props.path)}</code></p> }
+        }
     };
     html! {
         <div class="entry-editor" id="entry-editor">

@@ -13,7 +13,10 @@ pub struct ExamplesMenuProps {
 
 #[component]
 pub fn ExamplesMenu(props: &ExamplesMenuProps) -> Html {
-    let lesson = props.current.and_then(crate::examples::find).map(|e| e.lesson);
+    let lesson = props
+        .current
+        .and_then(crate::examples::find)
+        .map(|e| e.lesson);
     html! {
         <nav class="examples" aria-label="Examples">
             <span class="label">{"Examples"}</span>

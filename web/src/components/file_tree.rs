@@ -25,7 +25,9 @@ pub fn FileTree(props: &FileTreeProps) -> Html {
     let order = use_state(|| Order::Name);
     // Folders the user opened or closed, relative to the default (open when it holds added files).
     let toggled = use_state(BTreeSet::<String>::new);
-    let nodes = use_memo((props.files.clone(), *order), |(files, order)| tree::build(files, *order));
+    let nodes = use_memo((props.files.clone(), *order), |(files, order)| {
+        tree::build(files, *order)
+    });
     let auto_open = use_memo((props.files.clone(), props.base_line), |(files, base)| {
         let mut open = BTreeSet::new();
         for f in files.iter().filter(|f| f.line.is_some() && f.line != *base) {
@@ -94,7 +96,8 @@ impl RowCtx<'_> {
         let file = node.entry.map(|i| &self.files[i]);
         let line = file.and_then(|f| f.line);
         let added = line.is_some() && line != self.base_line;
-        let open = node.is_dir && (self.auto_open.contains(&node.path) != self.toggled.contains(&node.path));
+        let open = node.is_dir
+            && (self.auto_open.contains(&node.path) != self.toggled.contains(&node.path));
         let indent = format!("padding-left:{}em", depth as f32 * 1.1);
         let bar = format!("width:{:.2}%", node.size as f64 * 100.0 / self.total as f64);
         let name_button = if node.is_dir {
@@ -113,7 +116,9 @@ impl RowCtx<'_> {
             let symlink = file.and_then(|f| f.link_target.as_deref());
             let path = node.path.clone();
             let viewed = self.viewed == Some(node.path.as_str());
-            let onclick = self.on_view.reform(move |_| if viewed { None } else { Some(path.clone()) });
+            let onclick = self
+                .on_view
+                .reform(move |_| if viewed { None } else { Some(path.clone()) });
             html! {
                 <button type="button" class={classes!("name", "file", viewable.then_some("viewable"), viewed.then_some("viewed"))}
                         disabled={!viewable} {onclick}
@@ -124,15 +129,31 @@ impl RowCtx<'_> {
             }
         };
         let line_cell = match line {
-            Some(_) if !added => html! { <span class="line muted" title="From the base image">{"base"}</span> },
+            Some(_) if !added => {
+                html! { <span class="line muted" title="From the base image">{"base"}</span> }
+            }
             Some(l) => {
                 let goto = self.on_goto.reform(move |_| l);
                 html! { <button type="button" class="link line" onclick={goto} title="Go to the instruction that wrote it">{format!("L{l}")}</button> }
             }
             None => html! { <span class="line"></span> },
         };
-        let mode = file.map(|f| format!("{}{:03o}", if f.file_type == FileType::Dir { "d" } else { "-" }, f.mode & 0o777)).unwrap_or_default();
-        let owner = file.map(|f| format!("{}:{}", f.uid, f.gid)).unwrap_or_default();
+        let mode = file
+            .map(|f| {
+                format!(
+                    "{}{:03o}",
+                    if f.file_type == FileType::Dir {
+                        "d"
+                    } else {
+                        "-"
+                    },
+                    f.mode & 0o777
+                )
+            })
+            .unwrap_or_default();
+        let owner = file
+            .map(|f| format!("{}:{}", f.uid, f.gid))
+            .unwrap_or_default();
         out.push(html! {
             <li role="treeitem" aria-level={(depth + 1).to_string()} class={classes!("row", added.then_some("added"))} data-path={node.path.clone()}>
                 <span class="bar" style={bar}></span>

@@ -32,7 +32,12 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
         return html! { <section class="image-panel" id="image"><p class="muted" id="image-size">{"Nothing is built: see the problems under the editor."}</p></section> };
     };
     let is_target = report.target_index == Some(index);
-    let label = report.plan.stages.get(index).map(|s| s.label()).unwrap_or_default();
+    let label = report
+        .plan
+        .stages
+        .get(index)
+        .map(|s| s.label())
+        .unwrap_or_default();
     let Some(stage) = report.stage(index) else {
         return html! {
             <section class="image-panel" id="image">
@@ -45,7 +50,14 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
         (Some(image), true) => image
             .layers
             .iter()
-            .map(|l| Row { line: l.line, text: l.instruction.clone(), size: l.size_bytes, wasted: l.wasted_bytes, is_base: l.is_base, stage: l.stage.clone() })
+            .map(|l| Row {
+                line: l.line,
+                text: l.instruction.clone(),
+                size: l.size_bytes,
+                wasted: l.wasted_bytes,
+                is_base: l.is_base,
+                stage: l.stage.clone(),
+            })
             .collect(),
         _ => stage
             .layers
@@ -56,7 +68,12 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
                 size: l.size_bytes,
                 wasted: 0,
                 is_base: l.is_base,
-                stage: report.plan.stages.get(l.stage).map(|s| s.label()).unwrap_or_default(),
+                stage: report
+                    .plan
+                    .stages
+                    .get(l.stage)
+                    .map(|s| s.label())
+                    .unwrap_or_default(),
             })
             .collect(),
     };
@@ -68,9 +85,23 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
         _ => stage.layers.iter().map(|l| l.compressed_bytes).sum(),
     };
     let max = rows.iter().map(|r| r.size).max().unwrap_or(0).max(1);
-    let pct = |n: u64| if total == 0 { 0.0 } else { n as f64 * 100.0 / total as f64 };
-    let base_name = if stage.base.reference.is_empty() || stage.base.reference == "scratch" { "scratch".to_string() } else { stage.base.reference.clone() };
-    let heading = if is_target { format!("Final image · target {label}") } else { format!("Stage {label} (not the target)") };
+    let pct = |n: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / total as f64
+        }
+    };
+    let base_name = if stage.base.reference.is_empty() || stage.base.reference == "scratch" {
+        "scratch".to_string()
+    } else {
+        stage.base.reference.clone()
+    };
+    let heading = if is_target {
+        format!("Final image · target {label}")
+    } else {
+        format!("Stage {label} (not the target)")
+    };
 
     html! {
         <section class="image-panel" id="image" aria-live="polite">

@@ -31,7 +31,13 @@ pub fn StageGraph(props: &StageGraphProps) -> Html {
     // Columns by dependency depth (a stage only depends on earlier ones).
     let mut depth = vec![0usize; stages.len()];
     for s in stages {
-        depth[s.index] = s.deps.iter().filter(|d| d.stage < s.index).map(|d| depth[d.stage] + 1).max().unwrap_or(0);
+        depth[s.index] = s
+            .deps
+            .iter()
+            .filter(|d| d.stage < s.index)
+            .map(|d| depth[d.stage] + 1)
+            .max()
+            .unwrap_or(0);
     }
     let mut row_in_col = vec![0usize; stages.len()];
     let mut col_rows: Vec<usize> = Vec::new();
@@ -43,7 +49,12 @@ pub fn StageGraph(props: &StageGraphProps) -> Html {
         row_in_col[s.index] = col_rows[c];
         col_rows[c] += 1;
     }
-    let pos = |i: usize| (8 + depth[i] as i32 * (W + GAP_X), 8 + row_in_col[i] as i32 * (H + GAP_Y));
+    let pos = |i: usize| {
+        (
+            8 + depth[i] as i32 * (W + GAP_X),
+            8 + row_in_col[i] as i32 * (H + GAP_Y),
+        )
+    };
     let width = 16 + col_rows.len() as i32 * (W + GAP_X) - GAP_X;
     let height = 16 + *col_rows.iter().max().unwrap_or(&1) as i32 * (H + GAP_Y) - GAP_Y;
     let target = report.target_index;
