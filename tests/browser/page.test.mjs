@@ -104,6 +104,14 @@ test("a file added to the build context is copied into the image", async () => {
   await page.click("#edit-dockerignore");
   await page.fill("#file-text", "config/*.bin\n");
   await page.waitForFunction(() => !document.querySelector('#files li[data-path="/etc/app/big.bin"]'));
+  // Files from the desktop: names, sizes, and the text of small text files.
+  await page.setInputFiles(".file-import input[multiple]", [
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("remember\n") },
+    { name: "blob.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(300 * 1024, 7) },
+  ]);
+  await page.waitForSelector('#context li[data-path="blob.bin"]');
+  assert.match(await page.textContent('#context li[data-path="blob.bin"] .size'), /307 kB \(size only\)/);
+  assert.equal(await page.textContent('#context li[data-path="notes.txt"] .size'), "9 B");
   await screenshot(page, "context");
   p.done();
 });

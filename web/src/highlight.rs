@@ -3,7 +3,7 @@
 //! diagnostics' spans. Built as one string per keystroke: far cheaper than a virtual-DOM
 //! node per token on a 25 KB Dockerfile.
 
-use stagecraft::dockerfile::{Dockerfile, Instruction, InstructionKind};
+use stagecraft::dockerfile::{CopySource, Dockerfile, Instruction, InstructionKind};
 use stagecraft::{Diagnostic, Severity};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,13 +74,11 @@ fn paint_instruction(ins: &Instruction, fill: &mut impl FnMut(usize, usize, Clas
                 fill(a.span.start, a.span.end, Class::Stage);
             }
         }
-        InstructionKind::Run { heredocs, .. } => {
-            for h in heredocs {
-                fill(h.span.start, h.span.end, Class::Heredoc);
-            }
-        }
         InstructionKind::Onbuild(inner) => paint_instruction(inner, fill),
         _ => {}
+    }
+    for (start, end) in heredoc_spans(ins) {
+        fill(start, end, Class::Heredoc);
     }
     for f in &ins.flags {
         fill(f.span.start, f.span.end, Class::Flag);
@@ -116,19 +114,32 @@ fn variables(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The heredoc bodies of RUN, COPY and ADD.
+fn heredoc_spans(ins: &Instruction) -> Vec<(usize, usize)> {
+    match &ins.kind {
+        InstructionKind::Run { heredocs, .. } => heredocs
+            .iter()
+            .map(|h| (h.span.start, h.span.end))
+            .collect(),
+        InstructionKind::Copy(args) | InstructionKind::Add(args) => args
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                CopySource::Heredoc(h) => Some((h.span.start, h.span.end)),
+                CopySource::Path(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Lines starting with `#` (outside heredoc bodies); the parser directives at the very top
 /// are flagged as such.
 fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool)> {
     let heredocs: Vec<(usize, usize)> = dockerfile
         .instructions
         .iter()
-        .filter_map(|i| match &i.kind {
-            InstructionKind::Run { heredocs, .. } => {
-                Some(heredocs.iter().map(|h| (h.span.start, h.span.end)))
-            }
-            _ => None,
-        })
-        .flatten()
+        .flat_map(heredoc_spans)
         .collect();
     let directive_ends = [&dockerfile.directives.syntax, &dockerfile.directives.check]
         .into_iter()

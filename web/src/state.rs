@@ -45,6 +45,8 @@ pub enum Action {
         path: String,
         content: Content,
     },
+    /// Adds many entries at once (files dropped or picked from the desktop).
+    PutEntries(Vec<(String, Content)>),
     /// Changes the text of an existing file.
     SetFileText {
         path: String,
@@ -109,6 +111,20 @@ impl State {
                     ))
                 }
             },
+            Action::PutEntries(entries) => {
+                let mut refused = Vec::new();
+                for (path, content) in entries {
+                    if self.project_mut().put(&path, content).is_none() {
+                        refused.push(path);
+                    }
+                }
+                self.notice = (!refused.is_empty()).then(|| {
+                    format!(
+                        "Not added (not a path inside the build context): {}",
+                        refused.join(", ")
+                    )
+                });
+            }
             Action::SetFileText { path, text } => {
                 if self
                     .project
@@ -260,6 +276,20 @@ mod tests {
         );
         assert_eq!(s.editing, None);
         assert_eq!(s.project.files.len(), 2);
+    }
+
+    #[test]
+    fn many_entries_at_once() {
+        let s = reduce(
+            start(),
+            [Action::PutEntries(vec![
+                ("site/index.html".into(), Content::Text("<h1>".into())),
+                ("site/logo.png".into(), Content::Size(20_000)),
+                ("/".into(), Content::Dir),
+            ])],
+        );
+        assert_eq!(s.project.files.len(), 3);
+        assert!(s.notice.as_deref().unwrap().contains("Not added"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::file_import::{self, FileImport};
 use super::{add_entry::AddEntry, entry_editor::EntryEditor};
 use crate::project::{Content, Project};
 use crate::state::Action;
@@ -41,7 +42,7 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
         }
     });
     html! {
-        <section class="context" id="context" aria-label="Build context">
+        <section class="context" id="context" aria-label="Build context" ondragover={file_import::on_dragover()} ondrop={(!props.readonly).then(|| file_import::on_drop(props.dispatch.clone()))}>
             <div class="context-head">
                 <h2>{"Build context"}</h2>
                 if !props.readonly {
@@ -55,6 +56,7 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
             }
             if !props.readonly {
                 <AddEntry dispatch={props.dispatch.clone()} />
+                <FileImport dispatch={props.dispatch.clone()} />
                 if let Some(path) = &props.editing {
                     if let Some(file) = props.project.file(path) {
                         <EntryEditor key={path.clone()} path={path.clone()} content={file.content.clone()} dispatch={props.dispatch.clone()} />

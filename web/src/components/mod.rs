@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod editor;
 pub mod entry_editor;
 pub mod examples_menu;
+pub mod file_import;
 pub mod file_tree;
 pub mod file_viewer;
 pub mod image_panel;
