@@ -36,9 +36,8 @@ impl Class {
     }
 }
 
-/// The text with its tokens in `<span class="t-…">`, escaped, ending in a newline so the
-/// overlay is as tall as the textarea.
-pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> String {
+/// The text with its tokens in `<span class="t-…">`, escaped, one string per line.
+pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> Vec<String> {
     let mut paint = vec![Class::None; text.len()];
     let mut fill = |start: usize, end: usize, class: Class| {
         let end = end.min(text.len());
@@ -164,7 +163,7 @@ fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool
 }
 
 /// The text again, transparent, with diagnostics' spans underlined by severity.
-pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> String {
+pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
     let mut paint = vec![0u8; text.len()];
     for d in diagnostics {
         let level = match d.severity {
@@ -190,30 +189,37 @@ pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> String {
     })
 }
 
-/// Runs of equal classes as spans; newlines end a span so each line stays self-contained.
-fn render<'a>(text: &str, class_at: impl Fn(usize) -> &'a str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    let mut open: &str = "";
-    for (i, ch) in text.char_indices() {
-        let class = if ch == '\n' { "" } else { class_at(i) };
-        if class != open {
-            if !open.is_empty() {
-                out.push_str("</span>");
+/// Each line's HTML: runs of equal classes as spans. Lines are separate so the editor can
+/// render each as its own block: a keystroke then re-parses and re-lays out one line, not
+/// the whole text.
+fn render<'a>(text: &str, class_at: impl Fn(usize) -> &'a str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let mut out = String::with_capacity(line.len() + 16);
+        let mut open: &str = "";
+        for (i, ch) in line.char_indices() {
+            let class = class_at(start + i);
+            if class != open {
+                if !open.is_empty() {
+                    out.push_str("</span>");
+                }
+                if !class.is_empty() {
+                    out.push_str("<span class=\"");
+                    out.push_str(class);
+                    out.push_str("\">");
+                }
+                open = class;
             }
-            if !class.is_empty() {
-                out.push_str("<span class=\"");
-                out.push_str(class);
-                out.push_str("\">");
-            }
-            open = class;
+            escape_char(&mut out, ch);
         }
-        escape_char(&mut out, ch);
+        if !open.is_empty() {
+            out.push_str("</span>");
+        }
+        lines.push(out);
+        start += line.len() + 1;
     }
-    if !open.is_empty() {
-        out.push_str("</span>");
-    }
-    out.push('\n');
-    out
+    lines
 }
 
 pub fn escape_char(out: &mut String, ch: char) {
@@ -246,7 +252,7 @@ mod tests {
     #[test]
     fn tokens_get_classes_and_text_is_escaped() {
         let text = "# syntax=docker/dockerfile:1\nFROM golang:1.26 AS build\n# a <comment>\nCOPY --from=build /a ${DEST}\n";
-        let html = highlighted(text, &parse(text));
+        let html = highlighted(text, &parse(text)).join("\n");
         assert!(
             html.starts_with("<span class=\"t-directive\"># syntax=docker/dockerfile:1</span>\n"),
             "{html}"
@@ -278,8 +284,10 @@ mod tests {
                 .replace("&quot;", "\"")
                 .replace("&amp;", "&")
         };
-        assert_eq!(strip(&highlighted(text, &parse(text))), format!("{text}\n"));
-        assert!(!highlighted(text, &parse(text)).contains("t-comment"));
+        assert_eq!(strip(&highlighted(text, &parse(text)).join("\n")), text);
+        assert!(!highlighted(text, &parse(text))
+            .join("")
+            .contains("t-comment"));
         let diag = Diagnostic {
             severity: Severity::Error,
             code: "X",
@@ -290,8 +298,8 @@ mod tests {
             end_line: 5,
             end_column: 1,
         };
-        let sq = squiggles(text, &[diag]);
-        assert_eq!(strip(&sq), format!("{text}\n"));
+        let sq = squiggles(text, &[diag]).join("\n");
+        assert_eq!(strip(&sq), text);
         assert!(
             sq.contains("<span class=\"sq-error\">ü € 𝄞 &amp; done</span>"),
             "{sq}"

@@ -6,6 +6,7 @@ mod browser;
 mod components;
 mod examples;
 mod highlight;
+mod lines;
 mod project;
 mod share;
 mod shared;

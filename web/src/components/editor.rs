@@ -9,6 +9,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::highlight;
+use crate::lines;
 use crate::project::Project;
 use crate::shared::Shared;
 
@@ -32,11 +33,28 @@ pub fn Editor(props: &EditorProps) -> Html {
     let overlay = use_memo((props.project.clone(), props.report.clone()), |(p, r)| {
         let text = p.dockerfile.as_str();
         (
-            Html::from_html_unchecked(highlight::highlighted(text, &r.dockerfile).into()),
-            Html::from_html_unchecked(highlight::squiggles(text, &r.diagnostics).into()),
+            highlight::highlighted(text, &r.dockerfile),
+            highlight::squiggles(text, &r.diagnostics),
             gutter(text, &r.diagnostics),
         )
     });
+
+    // The overlays are filled outside the virtual DOM, line by line, touching only the lines
+    // that changed: a keystroke in a 700-line file updates one line, not 2,000 nodes.
+    let layers = [use_node_ref(), use_node_ref(), use_node_ref()];
+    let shown = use_mut_ref(|| [Vec::new(), Vec::new(), Vec::new()]);
+    {
+        let layers = layers.clone();
+        use_effect_with(overlay.clone(), move |overlay| {
+            let (gutter, code, squiggles) = (&overlay.2, &overlay.0, &overlay.1);
+            let mut shown = shown.borrow_mut();
+            for (i, next) in [gutter, code, squiggles].into_iter().enumerate() {
+                if let Some(el) = layers[i].cast::<web_sys::Element>() {
+                    lines::sync(&el, &mut shown[i], next);
+                }
+            }
+        });
+    }
 
     {
         let textarea = textarea.clone();
@@ -63,15 +81,13 @@ pub fn Editor(props: &EditorProps) -> Html {
             on_change.emit(el.value());
         })
     };
-    let lines = text.lines().count().max(1) + usize::from(text.ends_with('\n'));
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
-    let (code, squiggles, gutter) = (*overlay).clone();
     html! {
-        <div class="editor" style={format!("--lines:{lines};--cols:{widest}")}>
-            <div class="gutter" aria-hidden="true">{gutter}</div>
-            <div class="code">
-                <pre class="ed-layer highlight" aria-hidden="true">{code}</pre>
-                <pre class="ed-layer squiggles" aria-hidden="true">{squiggles}</pre>
+        <div class="editor">
+            <div class="gutter" aria-hidden="true" ref={layers[0].clone()}></div>
+            <div class="code" style={format!("min-width:calc({widest}ch + 16px)")}>
+                <div class="ed-layer highlight" aria-hidden="true" ref={layers[1].clone()}></div>
+                <div class="ed-layer squiggles" aria-hidden="true" ref={layers[2].clone()}></div>
                 <textarea
                     ref={textarea}
                     id="dockerfile"
@@ -90,8 +106,8 @@ pub fn Editor(props: &EditorProps) -> Html {
 }
 
 /// Line numbers, each marked with its worst diagnostic and carrying the messages as a tooltip.
-fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Html {
-    let count = text.lines().count().max(1) + usize::from(text.ends_with('\n'));
+fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let count = text.split('\n').count();
     let mut worst: Vec<Option<Severity>> = vec![None; count + 1];
     let mut messages: Vec<String> = vec![String::new(); count + 1];
     for d in diagnostics {
@@ -102,16 +118,14 @@ fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Html {
         }
         messages[line].push_str(&format!("{}: {}", d.severity.as_str(), d.message));
     }
-    let mut out = String::with_capacity(count * 8);
-    for line in 1..=count {
-        match worst[line] {
-            Some(s) => {
-                out.push_str(&format!("<span class=\"mark-{}\" title=\"", s.as_str()));
-                out.push_str(&highlight::escape(&messages[line]));
-                out.push_str(&format!("\">{line}</span>\n"));
-            }
-            None => out.push_str(&format!("{line}\n")),
-        }
-    }
-    Html::from_html_unchecked(out.into())
+    (1..=count)
+        .map(|line| match worst[line] {
+            Some(s) => format!(
+                "<span class=\"mark-{}\" title=\"{}\">{line}</span>",
+                s.as_str(),
+                highlight::escape(&messages[line])
+            ),
+            None => line.to_string(),
+        })
+        .collect()
 }
