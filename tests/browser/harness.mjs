@@ -54,7 +54,8 @@ export async function open(context, path = "") {
     if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreign.push(url);
   });
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    // The page has no reason to log: an error or a warning is a bug.
+    if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(new URL(path, BASE).href);

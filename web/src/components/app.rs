@@ -77,17 +77,14 @@ fn initial(mode: Mode) -> State {
 }
 
 fn simulate(p: &Project) -> Report {
-    let t = js_sys::Date::now();
-    let r = stagecraft::simulate(&stagecraft::Simulation {
+    stagecraft::simulate(&stagecraft::Simulation {
         dockerfile: &p.dockerfile,
         dockerfile_name: None,
         context: &p.context(),
         build_args: p.build_arg_map(),
         target: p.target.as_deref(),
         strict: false,
-    });
-    gloo::console::log!(format!("simulate {} ms", js_sys::Date::now() - t));
-    r
+    })
 }
 
 #[component]

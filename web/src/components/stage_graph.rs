@@ -127,6 +127,7 @@ pub fn StageGraph(props: &StageGraphProps) -> Html {
 
     html! {
         <figure class="stage-graph" id="stage-graph">
+            <div class="scroll">
             <svg width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Stage graph">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -136,6 +137,7 @@ pub fn StageGraph(props: &StageGraphProps) -> Html {
                 { for edges }
                 { for boxes }
             </svg>
+            </div>
             <figcaption class="legend">
                 <span class="key from">{"FROM stage"}</span>
                 <span class="key copy">{"COPY --from"}</span>
