@@ -39,6 +39,19 @@ pub fn Editor(props: &EditorProps) -> Html {
         )
     });
 
+    // The text is set only when it differs from what the textarea holds (an example, a link),
+    // not on every keystroke: the textarea is the source of truth while the user types.
+    {
+        let textarea = textarea.clone();
+        use_effect_with(text.clone(), move |text| {
+            if let Some(el) = textarea.cast::<HtmlTextAreaElement>() {
+                if el.value() != *text {
+                    el.set_value(text);
+                }
+            }
+        });
+    }
+
     // The overlays are filled outside the virtual DOM, line by line, touching only the lines
     // that changed: a keystroke in a 700-line file updates one line, not 2,000 nodes.
     let layers = [use_node_ref(), use_node_ref(), use_node_ref()];
@@ -97,7 +110,6 @@ pub fn Editor(props: &EditorProps) -> Html {
                     autocomplete="off"
                     wrap="off"
                     readonly={props.readonly}
-                    value={text}
                     {oninput}
                 />
             </div>
