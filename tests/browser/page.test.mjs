@@ -104,6 +104,7 @@ test("a file added to the build context is copied into the image", async () => {
   await page.click("#edit-dockerignore");
   await page.fill("#file-text", "config/*.bin\n");
   await page.waitForFunction(() => !document.querySelector('#files li[data-path="/etc/app/big.bin"]'));
+  assert.match(await page.getAttribute('#context li[data-path="config/big.bin"]', "class"), /ignored/);
   // Files from the desktop: names, sizes, and the text of small text files.
   await page.setInputFiles(".file-import input[multiple]", [
     { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("remember\n") },

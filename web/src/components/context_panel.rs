@@ -24,9 +24,16 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
     let nodes = use_memo(props.project.clone(), |p| {
         tree::build(&p.files, Order::Name)
     });
+    // What .dockerignore leaves out, as the core applies it.
+    let ignored = use_memo(props.project.clone(), |p| {
+        stagecraft::dockerignore::filter_context(&p.context(), None)
+            .1
+            .map(|info| info.ignored)
+            .unwrap_or_default()
+    });
     let mut rows = Vec::new();
     for n in nodes.iter() {
-        row(n, 0, props, &mut rows);
+        row(n, 0, props, &ignored, &mut rows);
     }
     let has_ignore = props.project.file(".dockerignore").is_some();
     let edit_ignore = props.dispatch.reform(move |_| {
@@ -67,7 +74,14 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
     }
 }
 
-fn row(node: &Node, depth: usize, props: &ContextPanelProps, out: &mut Vec<Html>) {
+fn row(
+    node: &Node,
+    depth: usize,
+    props: &ContextPanelProps,
+    ignored: &[String],
+    out: &mut Vec<Html>,
+) {
+    let is_ignored = ignored.contains(&node.path);
     let path = node.path.clone();
     let selected = props.editing.as_deref() == Some(node.path.as_str());
     let edit = props
@@ -80,7 +94,8 @@ fn row(node: &Node, depth: usize, props: &ContextPanelProps, out: &mut Vec<Html>
         _ => String::new(),
     };
     out.push(html! {
-        <li class={classes!("row", selected.then_some("selected"))} data-path={node.path.clone()}>
+        <li class={classes!("row", selected.then_some("selected"), is_ignored.then_some("ignored"))} data-path={node.path.clone()}
+            title={is_ignored.then_some("Left out by .dockerignore: COPY and ADD do not see it")}>
             <span class="cell-name" style={format!("padding-left:{}em", depth as f32 * 1.1)}>
                 <button type="button" class={classes!("name", if node.is_dir { "dir" } else { "file" })} onclick={edit} disabled={props.readonly}>
                     {&node.name}{if node.is_dir { "/" } else { "" }}
@@ -90,6 +105,6 @@ fn row(node: &Node, depth: usize, props: &ContextPanelProps, out: &mut Vec<Html>
         </li>
     });
     for c in &node.children {
-        row(c, depth + 1, props, out);
+        row(c, depth + 1, props, ignored, out);
     }
 }
