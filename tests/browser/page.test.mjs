@@ -68,6 +68,22 @@ test("typing a two-stage Dockerfile shows the final size and the copied file; th
   p.done();
 });
 
+test("undo takes back a run of typing, not one character", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  const before = await page.inputValue("#dockerfile");
+  await page.focus("#dockerfile");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("ENV A=1");
+  await page.keyboard.press("Control+z");
+  assert.equal(await page.inputValue("#dockerfile"), before + "ENV");
+  await page.keyboard.press("Control+z");
+  assert.equal(await page.inputValue("#dockerfile"), before);
+  await page.keyboard.press("Control+Shift+z");
+  assert.equal(await page.inputValue("#dockerfile"), before + "ENV");
+  p.done();
+});
+
 test("changing the target builds only what it needs", async () => {
   const p = await open(await browser.fresh());
   const { page } = p;

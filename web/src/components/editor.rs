@@ -87,11 +87,54 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
     }
 
+    // Undo and redo are the editor's own: the page rewrites the DOM around the textarea on
+    // every keystroke, and the browser then undoes one character at a time. Here a run of
+    // typing (no pause over a second, same kind of edit, up to a space) is one step.
+    let history = use_mut_ref(History::default);
     let oninput = {
-        let on_change = props.on_change.clone();
+        let (on_change, history, before) = (props.on_change.clone(), history.clone(), text.clone());
         Callback::from(move |e: InputEvent| {
             let el: HtmlTextAreaElement = e.target_unchecked_into();
+            history.borrow_mut().record(
+                before.clone(),
+                &e.input_type(),
+                e.data().as_deref(),
+                js_sys::Date::now(),
+            );
             on_change.emit(el.value());
+        })
+    };
+    let onkeydown = {
+        let (on_change, history) = (props.on_change.clone(), history.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if !(e.ctrl_key() || e.meta_key()) {
+                return;
+            }
+            let key = e.key().to_ascii_lowercase();
+            let redo = (key == "z" && e.shift_key()) || key == "y";
+            if key != "z" && key != "y" {
+                return;
+            }
+            e.prevent_default();
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            let current = el.value();
+            let next = if redo {
+                history.borrow_mut().redo(current.clone())
+            } else {
+                history.borrow_mut().undo(current.clone())
+            };
+            if let Some(next) = next {
+                // The caret goes where the text changed.
+                let at: u32 = current
+                    .chars()
+                    .zip(next.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(c, _)| c.len_utf16() as u32)
+                    .sum();
+                el.set_value(&next);
+                let _ = el.set_selection_range(at, at);
+                on_change.emit(next);
+            }
         })
     };
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
@@ -111,6 +154,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     wrap="off"
                     readonly={props.readonly}
                     {oninput}
+                    {onkeydown}
                 />
             </div>
         </div>
@@ -140,4 +184,83 @@ fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
             None => line.to_string(),
         })
         .collect()
+}
+
+/// The editor's undo history: whole texts, grouped by runs of typing.
+#[derive(Default)]
+struct History {
+    undo: Vec<String>,
+    redo: Vec<String>,
+    last_at: f64,
+    last_kind: String,
+}
+
+const HISTORY_LIMIT: usize = 200;
+
+impl History {
+    /// Called on each edit with the text before it: starts a new undo step unless the edit
+    /// continues a run of typing.
+    fn record(&mut self, before: String, kind: &str, data: Option<&str>, now: f64) {
+        let word_break = data.is_some_and(|d| d.chars().all(char::is_whitespace));
+        let continues = kind == "insertText"
+            && self.last_kind == kind
+            && now - self.last_at < 1000.0
+            && !word_break;
+        if !continues && self.undo.last() != Some(&before) {
+            self.undo.push(before);
+            if self.undo.len() > HISTORY_LIMIT {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        self.last_at = now;
+        self.last_kind = kind.to_string();
+    }
+
+    fn undo(&mut self, current: String) -> Option<String> {
+        let previous = self.undo.pop()?;
+        self.redo.push(current);
+        self.last_kind.clear();
+        Some(previous)
+    }
+
+    fn redo(&mut self, current: String) -> Option<String> {
+        let next = self.redo.pop()?;
+        self.undo.push(current);
+        self.last_kind.clear();
+        Some(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::History;
+
+    #[test]
+    fn typing_is_undone_a_run_at_a_time() {
+        let mut h = History::default();
+        let mut text = String::from("FROM a\n");
+        let mut t = 0.0;
+        for c in "ENV A=1 B=2".chars() {
+            let s = c.to_string();
+            h.record(text.clone(), "insertText", Some(&s), t);
+            text.push(c);
+            t += 50.0;
+        }
+        // A pause, then a paste: its own step.
+        h.record(text.clone(), "insertFromPaste", None, t + 5000.0);
+        let pasted = format!("{text}\nRUN x");
+        assert_eq!(h.undo(pasted.clone()).as_deref(), Some(text.as_str()));
+        assert_eq!(h.undo(text.clone()).as_deref(), Some("FROM a\nENV A=1"));
+        assert_eq!(
+            h.undo("FROM a\nENV A=1".into()).as_deref(),
+            Some("FROM a\nENV")
+        );
+        assert_eq!(h.undo("FROM a\nENV".into()).as_deref(), Some("FROM a\n"));
+        assert_eq!(h.undo("FROM a\n".into()), None);
+        assert_eq!(h.redo("FROM a\n".into()).as_deref(), Some("FROM a\nENV"));
+        // A new edit drops what could be redone.
+        h.record("FROM a\nENV".into(), "deleteContentBackward", None, 0.0);
+        assert_eq!(h.redo("FROM a\nEN".into()), None);
+    }
 }

@@ -74,7 +74,7 @@ pub fn FileTree(props: &FileTreeProps) -> Html {
             if rows.is_empty() {
                 <p class="muted">{"No files."}</p>
             } else {
-                <ul class="tree" role="tree" aria-label="Files">{ for rows }</ul>
+                <ul class="tree" aria-label="Files">{ for rows }</ul>
             }
         </section>
     }
@@ -155,7 +155,7 @@ impl RowCtx<'_> {
             .map(|f| format!("{}:{}", f.uid, f.gid))
             .unwrap_or_default();
         out.push(html! {
-            <li role="treeitem" aria-level={(depth + 1).to_string()} class={classes!("row", added.then_some("added"))} data-path={node.path.clone()}>
+            <li class={classes!("row", added.then_some("added"))} data-path={node.path.clone()}>
                 <span class="bar" style={bar}></span>
                 <span class="cell-name" style={indent}>{name_button}</span>
                 <span class="size">{human_size(node.size)}</span>
