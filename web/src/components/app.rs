@@ -167,6 +167,13 @@ pub fn App() -> Html {
             }
         },
     );
+    // The host page may resize the iframe's width, which changes the content's height.
+    use_effect_with((), move |_| {
+        let listener = web_sys::window()
+            .filter(|_| mode.embed)
+            .map(|w| EventListener::new(&w, "resize", |_| browser::post_height()));
+        move || drop(listener)
+    });
 
     let on_goto = {
         let goto = goto.clone();
