@@ -288,13 +288,15 @@ mod tests {
             base64url_encode(&miniz_oxide::deflate::compress_to_vec(&bomb, 9))
         ));
         // Too many files.
-        let mut many = Project::default();
-        many.files = (0..MAX_FILES + 1)
-            .map(|i| crate::project::ContextFile {
-                path: format!("f{i}"),
-                content: Content::Dir,
-            })
-            .collect();
+        let many = Project {
+            files: (0..MAX_FILES + 1)
+                .map(|i| crate::project::ContextFile {
+                    path: format!("f{i}"),
+                    content: Content::Dir,
+                })
+                .collect(),
+            ..Project::default()
+        };
         cases.push(encode(&many));
         for case in &cases {
             match decode(case) {

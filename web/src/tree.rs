@@ -82,7 +82,7 @@ fn node_children<E: Entry>(
             let entry = index.get(path).copied();
             let children = node_children(path, kids, index, entries, order);
             let own = entry.map_or(0, |i| entries[i].size());
-            let is_dir = entry.map_or(true, |i| entries[i].is_dir()) || !children.is_empty();
+            let is_dir = entry.is_none_or(|i| entries[i].is_dir()) || !children.is_empty();
             let size = own + children.iter().map(|c| c.size).sum::<u64>();
             Node {
                 name: path.rsplit('/').next().unwrap_or(path).to_string(),

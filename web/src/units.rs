@@ -19,7 +19,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     let bytes = n * mult;
-    (bytes.is_finite() && bytes >= 0.0 && bytes < 1e15).then(|| bytes.round() as u64)
+    (0.0..1e15).contains(&bytes).then(|| bytes.round() as u64)
 }
 
 #[cfg(test)]
