@@ -157,8 +157,7 @@ fn image_report(plan: &Plan, stage: &StageResult) -> ImageReport {
     let layers = with_lines_and_waste(layers, &stage.layers);
     let size_bytes = layers.iter().map(|l| l.size_bytes).sum();
     let compressed_size_bytes = layers.iter().map(|l| l.compressed_size_bytes).sum();
-    let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| l.line);
-    let files = stage.fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect();
+    let files = stage_files(stage);
     ImageReport {
         size_bytes,
         compressed_size_bytes,
@@ -217,6 +216,13 @@ fn file_report(path: &str, node: &Node, line: Option<usize>) -> FileReport {
         content,
         line,
     }
+}
+
+/// A built stage's files, each with the line of the instruction that last wrote it: the
+/// target's image files, or any other stage's for views that show it.
+pub fn stage_files(stage: &StageResult) -> Vec<FileReport> {
+    let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| l.line);
+    stage.fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect()
 }
 
 /// The files of any filesystem, for views of a stage that is not the target.

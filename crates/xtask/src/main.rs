@@ -1,6 +1,8 @@
 //! `cargo xtask <command>`: project chores that need more than cargo.
 
 mod catalog;
+mod dist;
+mod serve;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -8,13 +10,18 @@ use std::path::{Path, PathBuf};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test      run every test of the project (what CI runs)
+  test      run every test of the project (what CI runs): cargo tests, the web bundle's
+            size budget, browser tests in headless Chromium
+  dist      build the playground into dist/ (release wasm), report its size
+  serve     build dist/ and serve it on http://127.0.0.1:8080 [--addr HOST:PORT] [--no-build]
   catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str).unwrap_or_default() {
         "test" => test::run(&args[1..]),
+        "dist" => dist::run(&args[1..]),
+        "serve" => serve::run(&args[1..]),
         "catalog" => catalog::run(&workspace_root()),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");

@@ -1,0 +1,234 @@
+// What a person does with the playground, in a real Chromium. Each test opens its own page
+// and fails on a request outside the page's origin or on a console error.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, open, screenshot, setDockerfile, treePaths } from "./harness.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser.close();
+});
+
+const TWO_STAGES = `FROM alpine:3.22 AS builder
+WORKDIR /src
+COPY <<EOF /src/greeting.txt
+hello from the builder
+EOF
+
+FROM alpine:3.22
+COPY --from=builder /src/greeting.txt /app/greeting.txt
+`;
+
+test("the page loads and shows a result", async () => {
+  const p = await open(await browser.fresh());
+  assert.match(await p.page.textContent("#image-size"), /\d+(\.\d+)? (B|kB|MB|GB)/);
+  assert.ok(await p.page.isVisible("#stage-graph svg"));
+  await screenshot(p.page, "start");
+  p.done();
+});
+
+test("the site works under a sub-path", async () => {
+  const p = await open(await browser.fresh(), "tools/dockerfile/");
+  assert.match(await p.page.textContent("#image-size"), /\d/);
+  p.done();
+});
+
+test("typing a two-stage Dockerfile shows the final size and the copied file; the builder stage has its own files", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await setDockerfile(page, "");
+  // Type the last line key by key: the result follows every keystroke, no button.
+  const lines = TWO_STAGES.trimEnd().split("\n");
+  await setDockerfile(page, lines.slice(0, -1).join("\n") + "\n");
+  await page.focus("#dockerfile");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(lines.at(-1));
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  assert.equal(await page.textContent("#image-size"), "8.30 MB");
+  assert.equal(await page.textContent("#added-size"), "23 B");
+  assert.match(await page.textContent("#layers"), /COPY --from=builder \/src\/greeting.txt \/app\/greeting.txt/);
+  // The copied file's content, one click away.
+  await page.click('#files li[data-path="/app/greeting.txt"] button.name');
+  assert.match(await page.textContent("#viewer .content"), /hello from the builder/);
+  await screenshot(page, "two-stages-final");
+
+  // The builder stage: its file is there, and the page says it is not the final image.
+  await page.click('#stage-graph [data-stage="0"]');
+  await page.waitForSelector('#files li[data-path="/src/greeting.txt"]');
+  assert.ok(!(await treePaths(page)).includes("/app/greeting.txt"));
+  assert.match(await page.textContent("#image h2"), /Stage builder \(not the target\)/);
+  await screenshot(page, "two-stages-builder");
+
+  // Back to the final image with the keyboard: the graph's boxes are buttons.
+  await page.click("#show-final");
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  p.done();
+});
+
+test("undo takes back a run of typing, not one character", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  const before = await page.inputValue("#dockerfile");
+  await page.focus("#dockerfile");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("ENV A=1");
+  await page.keyboard.press("Control+z");
+  assert.equal(await page.inputValue("#dockerfile"), before + "ENV");
+  await page.keyboard.press("Control+z");
+  assert.equal(await page.inputValue("#dockerfile"), before);
+  await page.keyboard.press("Control+Shift+z");
+  assert.equal(await page.inputValue("#dockerfile"), before + "ENV");
+  p.done();
+});
+
+test("changing the target builds only what it needs", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await setDockerfile(page, TWO_STAGES);
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  await page.selectOption("#target", "builder");
+  await page.waitForSelector('#files li[data-path="/src/greeting.txt"]');
+  assert.match(await page.textContent("#image h2"), /Final image · target builder/);
+  assert.match(await page.getAttribute('#stage-graph [data-stage="1"]', "class"), /unbuilt/);
+  assert.match(await page.textContent('#stage-graph [data-stage="1"]'), /not built/);
+  await screenshot(page, "target-builder");
+  p.done();
+});
+
+test("a file added to the build context is copied into the image", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await setDockerfile(page, "FROM alpine:3.22\nCOPY config/ /etc/app/\n");
+  await page.fill("#new-path", "config/app.conf");
+  await page.selectOption("#new-kind", "text");
+  await page.click("#add-entry");
+  await page.fill("#file-text", "listen = 8080\n");
+  await page.waitForSelector('#files li[data-path="/etc/app/app.conf"]');
+  await page.click('#files li[data-path="/etc/app/app.conf"] button.name');
+  assert.equal(await page.textContent("#viewer .content"), "listen = 8080\n");
+  // A size-only file: 180 MB without typing 180 MB.
+  await page.fill("#new-path", "config/big.bin");
+  await page.selectOption("#new-kind", "size");
+  await page.fill("#new-size", "180 MB");
+  await page.click("#add-entry");
+  await page.waitForSelector('#files li[data-path="/etc/app/big.bin"]');
+  assert.equal(await page.textContent("#added-size"), "180 MB");
+  // .dockerignore leaves it out again.
+  await page.click("#edit-dockerignore");
+  await page.fill("#file-text", "config/*.bin\n");
+  await page.waitForFunction(() => !document.querySelector('#files li[data-path="/etc/app/big.bin"]'));
+  assert.match(await page.getAttribute('#context li[data-path="config/big.bin"]', "class"), /ignored/);
+  // Files from the desktop: names, sizes, and the text of small text files.
+  await page.setInputFiles(".file-import input[multiple]", [
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("remember\n") },
+    { name: "blob.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(300 * 1024, 7) },
+  ]);
+  await page.waitForSelector('#context li[data-path="blob.bin"]');
+  assert.match(await page.textContent('#context li[data-path="blob.bin"] .size'), /307 kB \(size only\)/);
+  assert.equal(await page.textContent('#context li[data-path="notes.txt"] .size'), "9 B");
+  await screenshot(page, "context");
+  p.done();
+});
+
+test("a shared link opens the same state in a fresh browser", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await page.click('button[data-example="node-slim"]');
+  await page.selectOption("#target", "deps");
+  await page.click("#add-build-arg");
+  await page.fill(".arg-name", "NODE_VERSION");
+  await page.fill(".arg-value", "22");
+  await page.click("#copy-link");
+  const link = await page.inputValue("#share-output");
+  assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+  const before = await snapshot(page);
+  p.done();
+
+  const q = await open(await browser.fresh(), link);
+  assert.deepEqual(await snapshot(q.page), before);
+  q.done();
+});
+
+async function snapshot(page) {
+  return {
+    dockerfile: await page.inputValue("#dockerfile"),
+    target: await page.inputValue("#target"),
+    context: await page.$$eval("#context li[data-path]", (els) => els.map((e) => e.dataset.path + " " + e.querySelector(".size").textContent)),
+    args: await page.$$eval(".arg input", (els) => els.map((e) => e.value)),
+    size: await page.textContent("#image-size"),
+    files: await treePaths(page),
+  };
+}
+
+test("a damaged link shows a message, not a crash", async () => {
+  for (const fragment of ["#s=!!!not-base64", "#s=eJzLSM3JyQcABiwCFQ", "#s=" + "A".repeat(5000), "#dockerfile=%E2%28"]) {
+    const p = await open(await browser.fresh(), fragment);
+    assert.match(await p.page.textContent("#notice"), /link/i, fragment);
+    assert.match(await p.page.textContent("#image-size"), /\d/);
+    p.done();
+  }
+});
+
+test("the last session survives a reload", async () => {
+  const context = await browser.fresh();
+  const p = await open(context);
+  await setDockerfile(p.page, "FROM busybox:latest\nWORKDIR /kept\n");
+  await p.page.waitForTimeout(50);
+  await p.page.reload();
+  await p.page.waitForSelector("#app[data-ready]");
+  assert.equal(await p.page.inputValue("#dockerfile"), "FROM busybox:latest\nWORKDIR /kept\n");
+  p.done();
+});
+
+test("embed mode renders compactly, read-only on request, and tells its parent its height", async () => {
+  const p = await open(await browser.fresh());
+  await p.page.click('button[data-example="go-scratch"]');
+  await p.page.click("#copy-embed");
+  const snippet = await p.page.inputValue("#share-output");
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed#s=[A-Za-z0-9_-]+"/);
+  p.done();
+
+  const src = new URL("?embed&readonly#dockerfile=" + encodeURIComponent(TWO_STAGES), process.env.STAGECRAFT_URL).href;
+  const e = await open(await browser.fresh(), src);
+  assert.ok(await e.page.isVisible(".app.embed"));
+  assert.equal(await e.page.isVisible("#context"), false);
+  assert.equal(await e.page.isEditable("#dockerfile"), false);
+  await e.page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  await e.page.setViewportSize({ width: 900, height: 700 });
+  await screenshot(e.page, "embed");
+  e.done();
+
+  // In a host page: the iframe posts its content height.
+  const host = await (await browser.fresh()).newPage();
+  await host.setContent("<p>A docs page</p>");
+  const height = await host.evaluate(
+    (src) =>
+      new Promise((resolve, reject) => {
+        addEventListener("message", (e) => {
+          if (e.data && e.data.type === "stagecraft:height") resolve(e.data.height);
+        });
+        const f = document.createElement("iframe");
+        f.src = src;
+        document.body.append(f);
+        setTimeout(() => reject(new Error("no height message")), 20000);
+      }),
+    src,
+  );
+  assert.ok(height > 200, `height ${height}`);
+});
+
+test("every example loads without an error diagnostic or a console error", async () => {
+  const p = await open(await browser.fresh());
+  const ids = await p.page.$$eval("button[data-example]", (els) => els.map((e) => e.dataset.example));
+  assert.ok(ids.length >= 11, ids.join());
+  for (const id of ids) {
+    await p.page.click(`button[data-example="${id}"]`);
+    await p.page.waitForSelector(`button[data-example="${id}"][aria-pressed="true"]`);
+    assert.equal(await p.page.$$eval("#diagnostics .diag.error", (els) => els.length), 0, id);
+    if (id === "java-multi" || id === "not-shared") await screenshot(p.page, `example-${id}`);
+  }
+  p.done();
+});

@@ -1,0 +1,252 @@
+//! The page: state in a reducer, the report derived from it, the panels around it.
+
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use stagecraft::report::{stage_files, FileReport};
+use stagecraft::Report;
+use yew::prelude::*;
+
+use super::{
+    build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel,
+    diagnostics::Diagnostics, editor::Editor, examples_menu::ExamplesMenu, file_tree::FileTree,
+    file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar, stage_graph::StageGraph,
+    target_select::TargetSelect,
+};
+use crate::browser;
+use crate::examples;
+use crate::project::Project;
+use crate::share::{self, Link};
+use crate::shared::Shared;
+use crate::state::{Action, State};
+
+/// `?embed` (compact, for docs pages) and `?embed&readonly`.
+#[derive(Clone, Copy, PartialEq)]
+struct Mode {
+    embed: bool,
+    readonly: bool,
+}
+
+/// The first state: the link's fragment, else the last session, else the default example.
+fn initial(mode: Mode) -> State {
+    let mut notice = None;
+    let mut example = None;
+    let from_link = match share::decode(&browser::fragment()) {
+        Ok(Some(Link::Project(p))) => Some(p),
+        Ok(Some(Link::Example { id, target })) => match examples::find(&id) {
+            Some(e) => {
+                example = Some(e.id);
+                let mut p = e.project();
+                if target.is_some() {
+                    p.target = target;
+                }
+                Some(p)
+            }
+            None => {
+                notice = Some(format!(
+                    "There is no example called \"{id}\"; showing the default one."
+                ));
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(message) => {
+            notice = Some(format!("{message} Showing your last session instead."));
+            None
+        }
+    };
+    let project = from_link
+        .or_else(|| {
+            if mode.embed {
+                None
+            } else {
+                browser::load_session()
+            }
+        })
+        .unwrap_or_else(|| {
+            example = Some(examples::DEFAULT);
+            examples::find(examples::DEFAULT)
+                .map(|e| e.project())
+                .unwrap_or_default()
+        });
+    State {
+        notice,
+        example,
+        ..State::new(project)
+    }
+}
+
+fn simulate(p: &Project) -> Report {
+    stagecraft::simulate(&stagecraft::Simulation {
+        dockerfile: &p.dockerfile,
+        dockerfile_name: None,
+        context: &p.context(),
+        build_args: p.build_arg_map(),
+        target: p.target.as_deref(),
+        strict: false,
+    })
+}
+
+#[component]
+pub fn App() -> Html {
+    let mode = *use_memo((), |_| Mode {
+        embed: browser::query_has("embed"),
+        readonly: browser::query_has("readonly"),
+    });
+    let state = use_reducer(move || initial(mode));
+    let report = Shared(use_memo(state.project.clone(), |p| simulate(p)));
+    let shown = state
+        .selected_stage
+        .filter(|i| *i < report.plan.stages.len())
+        .or(report.target_index);
+    let files: Rc<Vec<FileReport>> = use_memo((report.clone(), shown), |(r, s)| {
+        s.and_then(|i| r.stage(i))
+            .map(stage_files)
+            .unwrap_or_default()
+    });
+    let base_line = shown
+        .and_then(|i| report.stage(i))
+        .and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
+    let goto = use_state(|| None::<(usize, u32)>);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |a: Action| state.dispatch(a))
+    };
+
+    // Side effects: the session in local storage, the fragment once the state moved on from
+    // the link, links pasted into this tab, and the embedding page's iframe height.
+    // The project a link opened: once the user edits it, the fragment no longer describes
+    // the page and is dropped (Copy link makes a new one).
+    let link_project = use_mut_ref(|| state.project.clone());
+    {
+        let link_project = link_project.clone();
+        use_effect_with(state.project.clone(), move |project| {
+            if !mode.embed {
+                browser::save_session(project);
+                if *project != *link_project.borrow() && !browser::fragment().is_empty() {
+                    browser::replace_fragment("");
+                }
+            }
+        });
+    }
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    match share::decode(&browser::fragment()) {
+                        Ok(Some(Link::Project(p))) => {
+                            *link_project.borrow_mut() = Rc::new(p.clone());
+                            dispatch.emit(Action::Load(p));
+                        }
+                        Ok(Some(Link::Example { id, .. })) => {
+                            if let Some(e) = examples::find(&id) {
+                                *link_project.borrow_mut() = Rc::new(e.project());
+                                dispatch.emit(Action::LoadExample(e.id));
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(message) => dispatch.emit(Action::Notify(Some(message))),
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    use_effect_with(
+        (
+            report.clone(),
+            state.selected_stage,
+            state.viewed_file.clone(),
+            state.editing.clone(),
+            state.notice.clone(),
+        ),
+        move |_| {
+            if mode.embed {
+                browser::post_height();
+            }
+        },
+    );
+    // The host page may resize the iframe's width, which changes the content's height.
+    use_effect_with((), move |_| {
+        let listener = web_sys::window()
+            .filter(|_| mode.embed)
+            .map(|w| EventListener::new(&w, "resize", |_| browser::post_height()));
+        move || drop(listener)
+    });
+
+    let on_goto = {
+        let goto = goto.clone();
+        Callback::from(move |line: usize| goto.set(Some((line, goto.map_or(0, |g| g.1 + 1)))))
+    };
+    let on_edit = dispatch.reform(Action::SetDockerfile);
+    let on_select = dispatch.reform(Action::SelectStage);
+    let on_view = dispatch.reform(Action::ViewFile);
+    let on_target = dispatch.reform(Action::SetTarget);
+    let close_viewer = dispatch.reform(|_| Action::ViewFile(None));
+    let dismiss = dispatch.reform(|_| Action::Notify(None));
+    let back_to_image = dispatch.reform(|_| Action::SelectStage(None));
+    let config = shown
+        .and_then(|i| report.stage(i))
+        .map(|s| s.config.clone());
+    let not_target = shown.is_some() && shown != report.target_index;
+    let full_size = format!("./#{}", share::encode(&state.project));
+
+    html! {
+        <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready="1">
+            <header class="top">
+                <h1>{"Stagecraft"}</h1>
+                <p class="tagline">{"What would "}<code>{"docker build"}</code>{" produce? Simulated in your browser: no Docker, no server."}</p>
+                if mode.embed {
+                    <a class="open-full" href={full_size} target="_blank" rel="noopener">{"Open in Stagecraft ↗"}</a>
+                } else {
+                    <ShareBar project={state.project.clone()} />
+                }
+            </header>
+            if let Some(notice) = &state.notice {
+                <div class="notice" role="alert" id="notice">
+                    <span>{notice}</span>
+                    <button type="button" class="icon" onclick={dismiss} aria-label="Dismiss">{"×"}</button>
+                </div>
+            }
+            if !mode.embed {
+                <ExamplesMenu current={state.example} dispatch={dispatch.clone()} />
+            }
+            <main class="panes">
+                <div class="pane left">
+                    <section class="editor-pane">
+                        <h2><label for="dockerfile">{"Dockerfile"}</label></h2>
+                        <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} />
+                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} />
+                    </section>
+                    if !mode.embed {
+                        <ContextPanel project={state.project.clone()} editing={state.editing.clone()} readonly={mode.readonly} dispatch={dispatch.clone()} />
+                    }
+                </div>
+                <div class="pane right">
+                    <section class="stages" aria-label="Stages">
+                        <h2>{"Stages"}</h2>
+                        <StageGraph report={report.clone()} selected={state.selected_stage} on_select={on_select} />
+                        if !mode.embed {
+                            <div class="inputs">
+                                <TargetSelect report={report.clone()} target={state.project.target.clone()} on_change={on_target} />
+                                <BuildArgs project={state.project.clone()} dispatch={dispatch.clone()} />
+                            </div>
+                        }
+                    </section>
+                    if not_target {
+                        <button type="button" class="back" id="show-final" onclick={back_to_image}>{"← Show the final image"}</button>
+                    }
+                    <ImagePanel report={report.clone()} stage={shown} on_goto={on_goto.clone()} />
+                    <FileTree files={files.clone()} {base_line} viewed={state.viewed_file.clone()} {on_view} on_goto={on_goto.clone()} />
+                    if let Some(path) = &state.viewed_file {
+                        <FileViewer files={files.clone()} path={path.clone()} on_close={close_viewer} />
+                    }
+                    if let Some(config) = config {
+                        if !mode.embed { <ConfigPanel {config} /> }
+                    }
+                </div>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,391 @@
+//! The page's state and every change to it: a `Reducible` with an `Action` enum, so each
+//! change is a pure function, tested on the host.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::examples;
+use crate::project::{BuildArg, Content, Project};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// What is simulated; shared by links and kept in local storage.
+    pub project: Rc<Project>,
+    /// The stage whose filesystem the file tree shows; `None` shows the target's image.
+    pub selected_stage: Option<usize>,
+    /// The file of the image or stage whose content is shown.
+    pub viewed_file: Option<String>,
+    /// The context file open in the context editor.
+    pub editing: Option<String>,
+    /// A problem to tell the user (a broken share link, a refused rename).
+    pub notice: Option<String>,
+    /// The example last loaded, for the menu.
+    pub example: Option<&'static str>,
+}
+
+impl State {
+    pub fn new(project: Project) -> State {
+        State {
+            project: Rc::new(project),
+            selected_stage: None,
+            viewed_file: None,
+            editing: None,
+            notice: None,
+            example: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetDockerfile(String),
+    /// Adds a file (text or size) or a folder; an existing path is replaced.
+    PutEntry {
+        path: String,
+        content: Content,
+    },
+    /// Adds many entries at once (files dropped or picked from the desktop).
+    PutEntries(Vec<(String, Content)>),
+    /// Changes the text of an existing file.
+    SetFileText {
+        path: String,
+        text: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+    Delete(String),
+    Edit(Option<String>),
+    AddBuildArg,
+    SetBuildArg {
+        index: usize,
+        name: String,
+        value: String,
+    },
+    RemoveBuildArg(usize),
+    SetTarget(Option<String>),
+    SelectStage(Option<usize>),
+    ViewFile(Option<String>),
+    /// Replaces the whole project (a share link, local storage, dropped files).
+    Load(Project),
+    LoadExample(&'static str),
+    Notify(Option<String>),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+impl State {
+    fn project_mut(&mut self) -> &mut Project {
+        Rc::make_mut(&mut self.project)
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetDockerfile(text) => {
+                if self.project.dockerfile != text {
+                    self.project_mut().dockerfile = text;
+                }
+            }
+            Action::PutEntry { path, content } => match self.project_mut().put(&path, content) {
+                Some(clean) => {
+                    self.notice = None;
+                    self.editing = Some(clean);
+                }
+                None => {
+                    self.notice = Some(format!(
+                        "\"{path}\" is not a path inside the build context."
+                    ))
+                }
+            },
+            Action::PutEntries(entries) => {
+                let mut refused = Vec::new();
+                for (path, content) in entries {
+                    if self.project_mut().put(&path, content).is_none() {
+                        refused.push(path);
+                    }
+                }
+                self.notice = (!refused.is_empty()).then(|| {
+                    format!(
+                        "Not added (not a path inside the build context): {}",
+                        refused.join(", ")
+                    )
+                });
+            }
+            Action::SetFileText { path, text } => {
+                if self
+                    .project
+                    .file(&path)
+                    .is_some_and(|f| f.content != Content::Text(text.clone()))
+                {
+                    self.project_mut().put(&path, Content::Text(text));
+                }
+            }
+            Action::Rename { from, to } => match self.project_mut().rename(&from, &to) {
+                Some(clean) => {
+                    self.notice = None;
+                    if self.editing.as_deref() == Some(from.as_str()) {
+                        self.editing = Some(clean);
+                    }
+                }
+                None => self.notice = Some(format!("Cannot rename \"{from}\" to \"{to}\".")),
+            },
+            Action::Delete(path) => {
+                self.project_mut().remove(&path);
+                if self
+                    .editing
+                    .as_ref()
+                    .is_some_and(|e| *e == path || e.starts_with(&format!("{path}/")))
+                {
+                    self.editing = None;
+                }
+            }
+            Action::Edit(path) => self.editing = path,
+            Action::AddBuildArg => self.project_mut().build_args.push(BuildArg::default()),
+            Action::SetBuildArg { index, name, value } => {
+                if let Some(arg) = self.project_mut().build_args.get_mut(index) {
+                    *arg = BuildArg { name, value };
+                }
+            }
+            Action::RemoveBuildArg(index) => {
+                if index < self.project.build_args.len() {
+                    self.project_mut().build_args.remove(index);
+                }
+            }
+            Action::SetTarget(target) => {
+                self.project_mut().target = target.filter(|t| !t.is_empty());
+                self.selected_stage = None;
+                self.viewed_file = None;
+            }
+            Action::SelectStage(stage) => {
+                if self.selected_stage != stage {
+                    self.selected_stage = stage;
+                    self.viewed_file = None;
+                }
+            }
+            Action::ViewFile(path) => self.viewed_file = path,
+            Action::Load(project) => {
+                *self = State {
+                    notice: self.notice.take(),
+                    ..State::new(project)
+                };
+            }
+            Action::LoadExample(id) => {
+                if let Some(example) = examples::find(id) {
+                    *self = State {
+                        example: Some(example.id),
+                        ..State::new(example.project())
+                    };
+                }
+            }
+            Action::Notify(notice) => self.notice = notice,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: State, actions: impl IntoIterator<Item = Action>) -> State {
+        let mut s = Rc::new(state);
+        for a in actions {
+            s = s.reduce(a);
+        }
+        (*s).clone()
+    }
+
+    fn start() -> State {
+        State::new(Project::new(
+            "FROM alpine:3.22\nCOPY . /app\n",
+            &[("src/main.go", "package main")],
+        ))
+    }
+
+    #[test]
+    fn an_unchanged_state_is_the_same_rc() {
+        let s = Rc::new(start());
+        let same = s
+            .clone()
+            .reduce(Action::SetDockerfile(s.project.dockerfile.clone()));
+        assert!(Rc::ptr_eq(&s, &same));
+        let same = s.clone().reduce(Action::SetFileText {
+            path: "missing".into(),
+            text: "x".into(),
+        });
+        assert!(Rc::ptr_eq(&s, &same));
+    }
+
+    #[test]
+    fn editing_the_context() {
+        let s = reduce(
+            start(),
+            [
+                Action::PutEntry {
+                    path: "./docs/".into(),
+                    content: Content::Dir,
+                },
+                Action::PutEntry {
+                    path: "node_modules".into(),
+                    content: Content::Size(180_000_000),
+                },
+                Action::Rename {
+                    from: "src".into(),
+                    to: "cmd".into(),
+                },
+                Action::SetFileText {
+                    path: "cmd/main.go".into(),
+                    text: "package x".into(),
+                },
+            ],
+        );
+        let files: Vec<(&str, &Content)> = s
+            .project
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), &f.content))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("cmd/main.go", &Content::Text("package x".into())),
+                ("docs", &Content::Dir),
+                ("node_modules", &Content::Size(180_000_000)),
+            ]
+        );
+        assert_eq!(s.editing.as_deref(), Some("node_modules"));
+        let s = reduce(
+            s,
+            [
+                Action::Edit(Some("cmd/main.go".into())),
+                Action::Delete("cmd".into()),
+            ],
+        );
+        assert_eq!(s.editing, None);
+        assert_eq!(s.project.files.len(), 2);
+    }
+
+    #[test]
+    fn many_entries_at_once() {
+        let s = reduce(
+            start(),
+            [Action::PutEntries(vec![
+                ("site/index.html".into(), Content::Text("<h1>".into())),
+                ("site/logo.png".into(), Content::Size(20_000)),
+                ("/".into(), Content::Dir),
+            ])],
+        );
+        assert_eq!(s.project.files.len(), 3);
+        assert!(s.notice.as_deref().unwrap().contains("Not added"));
+    }
+
+    #[test]
+    fn bad_paths_and_renames_explain_themselves() {
+        let s = reduce(
+            start(),
+            [Action::PutEntry {
+                path: "../x".into(),
+                content: Content::Dir,
+            }],
+        );
+        assert!(s.notice.as_deref().unwrap().contains("not a path inside"));
+        let s = reduce(
+            s,
+            [Action::Rename {
+                from: "src".into(),
+                to: "src/deeper".into(),
+            }],
+        );
+        assert!(s.notice.as_deref().unwrap().contains("Cannot rename"));
+        assert_eq!(s.project.files[0].path, "src/main.go");
+    }
+
+    #[test]
+    fn build_args() {
+        let s = reduce(
+            start(),
+            [
+                Action::AddBuildArg,
+                Action::AddBuildArg,
+                Action::SetBuildArg {
+                    index: 1,
+                    name: "V".into(),
+                    value: "2".into(),
+                },
+                Action::RemoveBuildArg(0),
+                Action::RemoveBuildArg(7),
+                Action::SetBuildArg {
+                    index: 9,
+                    name: "X".into(),
+                    value: "".into(),
+                },
+            ],
+        );
+        assert_eq!(
+            s.project.build_args,
+            [BuildArg {
+                name: "V".into(),
+                value: "2".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn target_and_selection() {
+        let s = reduce(
+            start(),
+            [
+                Action::SelectStage(Some(0)),
+                Action::ViewFile(Some("/app/x".into())),
+            ],
+        );
+        assert_eq!(
+            (s.selected_stage, s.viewed_file.as_deref()),
+            (Some(0), Some("/app/x"))
+        );
+        let s = reduce(s, [Action::SetTarget(Some("dev".into()))]);
+        assert_eq!(
+            (
+                s.project.target.as_deref(),
+                s.selected_stage,
+                s.viewed_file.as_deref()
+            ),
+            (Some("dev"), None, None)
+        );
+        let s = reduce(s, [Action::SetTarget(Some(String::new()))]);
+        assert_eq!(s.project.target, None);
+    }
+
+    #[test]
+    fn loading_replaces_everything_but_a_notice() {
+        let s = reduce(
+            start(),
+            [
+                Action::Notify(Some("link broken".into())),
+                Action::SelectStage(Some(1)),
+            ],
+        );
+        let s = reduce(s, [Action::Load(Project::new("FROM scratch", &[]))]);
+        assert_eq!(s.project.dockerfile, "FROM scratch");
+        assert_eq!(s.selected_stage, None);
+        assert_eq!(s.notice.as_deref(), Some("link broken"));
+        let s = reduce(s, [Action::LoadExample("go-scratch")]);
+        assert_eq!(s.example, Some("go-scratch"));
+        assert!(s.project.dockerfile.contains("FROM scratch"));
+        let s2 = reduce(s.clone(), [Action::LoadExample("no-such-example")]);
+        assert_eq!(s2, s);
+    }
+}
