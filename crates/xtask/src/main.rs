@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: project chores that need more than cargo.
 
 mod catalog;
+mod debian_index;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -9,13 +10,17 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test      run every test of the project (what CI runs)
-  catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images";
+  catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images
+  debian-index [--lists DIR]
+            regenerate crates/stagecraft/data/debian-bookworm-amd64.tsv.gz from apt's lists
+            (run `apt-get update` first)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str).unwrap_or_default() {
         "test" => test::run(&args[1..]),
         "catalog" => catalog::run(&workspace_root()),
+        "debian-index" => debian_index::run(&workspace_root(), &args[1..]),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
