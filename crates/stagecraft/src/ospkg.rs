@@ -14,7 +14,9 @@
 //! default) are only the default. Without either, the models still run on estimates and say so.
 //! Everything here is pure: bytes in, facts out.
 
+pub mod base;
 mod debian;
+pub mod estimate;
 pub mod facts;
 mod images;
 pub mod state;

@@ -13,6 +13,7 @@ pub struct DebianIndex {
     lines: Vec<(u32, u32)>,
     /// The header's `# source:` lines: archive, suite, release version and date.
     sources: Vec<String>,
+    total_kib: u64,
 }
 
 /// One package of the index.
@@ -61,6 +62,7 @@ impl DebianIndex {
         }
         let mut lines = Vec::new();
         let mut sources = Vec::new();
+        let mut total_kib = 0u64;
         let mut start = 0usize;
         for line in text.split_inclusive('\n') {
             let end = start + line.trim_end_matches('\n').len();
@@ -70,13 +72,14 @@ impl DebianIndex {
                 }
             } else if !line.trim().is_empty() {
                 lines.push((start as u32, end as u32));
+                total_kib += line.split('\t').nth(1).and_then(|k| k.parse::<u64>().ok()).unwrap_or(0);
             }
             start += line.len();
         }
         if lines.is_empty() {
             return Err("the package index lists no packages".into());
         }
-        let index = DebianIndex { text, lines, sources };
+        let index = DebianIndex { text, lines, sources, total_kib };
         if index.lines.windows(2).any(|w| index.name_at(w[0]) >= index.name_at(w[1])) {
             return Err("the package index is not sorted by name".into());
         }
@@ -96,6 +99,11 @@ impl DebianIndex {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+    /// The mean Installed-Size, in bytes: the estimate for a package the index does not know.
+    pub fn mean_installed_bytes(&self) -> u64 {
+        self.total_kib * 1024 / self.lines.len().max(1) as u64
+    }
+
     /// Where the data comes from (one line per Packages list read).
     pub fn sources(&self) -> &[String] {
         &self.sources

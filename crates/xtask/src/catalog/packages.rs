@@ -6,7 +6,7 @@
 //!   and Ubuntu OS images, mysql), the list is taken as it is (apk: with installed sizes).
 //! - Other dpkg images are *derived*: the package list of the OS image they are built on
 //!   (debian:bookworm-slim for bookworm, …; Debian 11 and Ubuntu before 24.04 have no list,
-//!   so their Priority: required packages and apt stand in, debootstrap's minbase), plus the
+//!   so the nearest listed one stands in: bookworm-slim's or ubuntu:24.04's), plus the
 //!   dependency closure (Debian bookworm's index, `cargo xtask debian-index`) of every
 //!   `apt-get install` in the image's history, Recommends included unless
 //!   `--no-install-recommends`. A RUN that purges with `--auto-remove` (build dependencies
@@ -68,9 +68,13 @@ pub fn generate(records: &[Value], index: &DebianIndex) -> Result<String> {
             let os = super::os_of(r)?;
             let version = os.version.clone().unwrap_or_default();
             let base = OS_LISTS.iter().find(|(f, v, _)| *f == os.family && *v == version).and_then(|(_, _, reference)| listed(reference).map(|l| (reference.to_string(), l)));
+            let nearest = if os.family == "ubuntu" { "ubuntu:24.04" } else { "debian:bookworm-slim" };
             let (base_name, mut set) = match base {
                 Some((reference, l)) => (format!("{reference}'s list"), l),
-                None => (format!("{} {version}: Debian's Priority: required packages and apt (debootstrap minbase; no list known)", os.family), minbase.clone()),
+                None => match listed(nearest) {
+                    Some(l) => (format!("{nearest}'s list (no list known for {} {version})", os.family), l),
+                    None => (format!("{} {version}: Debian's Priority: required packages and apt (no list known)", os.family), minbase.clone()),
+                },
             };
             let mut runs = 0;
             for cmd in r["layers"].as_array().into_iter().flatten().filter_map(|l| l["created_by"].as_str()) {

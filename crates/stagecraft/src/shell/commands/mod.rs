@@ -7,6 +7,7 @@ use crate::vfs;
 use super::interp;
 use super::session::{Lookup, Session, Status, Stream};
 
+pub mod apt;
 pub mod builtins;
 pub mod chmod;
 pub mod chown;
@@ -75,6 +76,10 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        "apt-get" => apt::apt_get,
+        "apt" => apt::apt,
+        "apt-mark" => apt::apt_mark,
+        "apt-cache" => apt::apt_cache,
         _ => return None,
     })
 }
