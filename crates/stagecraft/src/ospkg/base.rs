@@ -63,7 +63,7 @@ fn seed_inner(fs: &mut Fs, facts: &ImageFacts) -> Option<()> {
         }
         PackageManager::Apk => {
             let list = list.filter(|l| l.manager == Manager::Apk)?;
-            let installed = list.packages.iter().map(|(n, size)| (n.clone(), (None, *size))).collect();
+            let installed = list.packages.iter().map(|(n, size)| (n.clone(), state::ApkEntry { size: *size, ..Default::default() })).collect();
             let before = fs.clone();
             state::write_apk_installed(fs, &installed);
             take_for(fs, &before, state::APK_INSTALLED);

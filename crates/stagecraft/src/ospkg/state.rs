@@ -101,37 +101,50 @@ pub fn write_apt_auto(fs: &mut Fs, auto: &BTreeSet<String>) {
     write_text(fs, APT_EXTENDED_STATES, out);
 }
 
-/// apk's installed packages (`P:` name, `V:` version, `I:` installed bytes).
-pub fn apk_installed(fs: &Fs) -> Option<BTreeMap<String, (Option<String>, Option<u64>)>> {
+/// One entry of apk's database: `V:` version, `I:` installed bytes, `D:` dependencies (a
+/// `--virtual` package depends on what it groups).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApkEntry {
+    pub version: Option<String>,
+    pub size: Option<u64>,
+    pub depends: Vec<String>,
+}
+
+/// apk's installed packages; `None` when the database is missing or its content unknown.
+pub fn apk_installed(fs: &Fs) -> Option<BTreeMap<String, ApkEntry>> {
     let text = text(fs, APK_INSTALLED)?;
     let mut out = BTreeMap::new();
     for stanza in text.split("\n\n") {
         let mut name = None;
-        let (mut v, mut size) = (None, None);
+        let mut e = ApkEntry::default();
         for line in stanza.lines() {
             match line.split_once(':') {
                 Some(("P", n)) => name = Some(n.to_string()),
-                Some(("V", x)) => v = Some(x.to_string()),
-                Some(("I", x)) => size = x.parse().ok(),
+                Some(("V", x)) => e.version = Some(x.to_string()),
+                Some(("I", x)) => e.size = x.parse().ok(),
+                Some(("D", x)) => e.depends = x.split(' ').filter(|d| !d.is_empty()).map(str::to_string).collect(),
                 _ => {}
             }
         }
         if let Some(n) = name {
-            out.insert(n, (v, size));
+            out.insert(n, e);
         }
     }
     Some(out)
 }
 
-pub fn write_apk_installed(fs: &mut Fs, installed: &BTreeMap<String, (Option<String>, Option<u64>)>) {
+pub fn write_apk_installed(fs: &mut Fs, installed: &BTreeMap<String, ApkEntry>) {
     let mut out = String::new();
-    for (name, (v, size)) in installed {
+    for (name, e) in installed {
         out.push_str(&format!("P:{name}\n"));
-        if let Some(v) = v {
+        if let Some(v) = &e.version {
             out.push_str(&format!("V:{v}\n"));
         }
-        if let Some(s) = size {
+        if let Some(s) = e.size {
             out.push_str(&format!("I:{s}\n"));
+        }
+        if !e.depends.is_empty() {
+            out.push_str(&format!("D:{}\n", e.depends.join(" ")));
         }
         out.push('\n');
     }
@@ -184,7 +197,8 @@ mod tests {
         write_apt_auto(&mut fs, &auto);
         assert_eq!(apt_auto(&fs), auto);
         let mut apk = BTreeMap::new();
-        apk.insert("musl".to_string(), (Some("1.2".to_string()), Some(600)));
+        apk.insert("musl".to_string(), ApkEntry { version: Some("1.2".into()), size: Some(600), depends: vec![] });
+        apk.insert(".deps".to_string(), ApkEntry { version: None, size: None, depends: vec!["gcc".into(), "make".into()] });
         write_apk_installed(&mut fs, &apk);
         assert_eq!(apk_installed(&fs), Some(apk));
         add_payload(&mut fs, Manager::Dpkg, "curl", 500);
