@@ -14,6 +14,8 @@ pub struct DebianIndex {
     /// The header's `# source:` lines: archive, suite, release version and date.
     sources: Vec<String>,
     total_kib: u64,
+    /// `@virtual` lines: (start, end) in `text`, in name order.
+    virtuals: Vec<(u32, u32)>,
 }
 
 /// One package of the index.
@@ -63,6 +65,7 @@ impl DebianIndex {
         let mut lines = Vec::new();
         let mut sources = Vec::new();
         let mut total_kib = 0u64;
+        let mut virtuals = Vec::new();
         let mut start = 0usize;
         for line in text.split_inclusive('\n') {
             let end = start + line.trim_end_matches('\n').len();
@@ -70,6 +73,8 @@ impl DebianIndex {
                 if let Some(s) = h.trim().strip_prefix("source: ") {
                     sources.push(s.to_string());
                 }
+            } else if line.starts_with('@') {
+                virtuals.push((start as u32 + 1, end as u32));
             } else if !line.trim().is_empty() {
                 lines.push((start as u32, end as u32));
                 total_kib += line.split('\t').nth(1).and_then(|k| k.parse::<u64>().ok()).unwrap_or(0);
@@ -79,7 +84,7 @@ impl DebianIndex {
         if lines.is_empty() {
             return Err("the package index lists no packages".into());
         }
-        let index = DebianIndex { text, lines, sources, total_kib };
+        let index = DebianIndex { text, lines, sources, total_kib, virtuals };
         if index.lines.windows(2).any(|w| index.name_at(w[0]) >= index.name_at(w[1])) {
             return Err("the package index is not sorted by name".into());
         }
@@ -133,6 +138,12 @@ impl DebianIndex {
         })
     }
 
+    /// The packages that provide a virtual name (`libxslt-dev` → `libxslt1-dev`), best first.
+    pub fn providers(&self, name: &str) -> Vec<&str> {
+        let Ok(i) = self.virtuals.binary_search_by(|l| self.name_at(*l).cmp(name)) else { return vec![] };
+        self.line(self.virtuals[i]).split('\t').nth(1).map(|p| p.split('|').collect()).unwrap_or_default()
+    }
+
     /// Every package with this priority (`required` is debootstrap's minbase set).
     pub fn with_priority(&self, priority: &str) -> Vec<DebPackage<'_>> {
         self.lines.iter().filter_map(|l| self.get(self.name_at(*l))).filter(|p| p.priority == priority).collect()
@@ -148,7 +159,9 @@ impl DebianIndex {
         let mut queue: Vec<DebPackage<'a>> = Vec::new();
         let have = |n: &str, chosen: &BTreeSet<&str>| installed.contains(n) || chosen.contains(n);
         for name in requested {
-            match self.get(name) {
+            // A virtual name installs its first provider, as apt does when there is one.
+            let real = self.get(name).or_else(|| self.providers(name).first().and_then(|p| self.get(p)));
+            match real {
                 Some(p) if installed.contains(p.name) => plan.already.push(p.name.to_string()),
                 Some(p) => {
                     if chosen.insert(p.name) {
@@ -222,7 +235,8 @@ c\t30\to\t1\t\t\n\
 d\t40\to\t1\t\t\n\
 e\t50\to\t1\tf\t\n\
 f\t60\to\t1\t\t\n\
-libc\t100\trE\t2.36\t\t\n";
+libc\t100\trE\t2.36\t\t\n\
+@virt\tc|d\n";
 
     fn names<'a>(plan: &InstallPlan<'a>) -> Vec<&'a str> {
         plan.new.iter().map(|p| p.name).collect()
@@ -244,6 +258,7 @@ libc\t100\trE\t2.36\t\t\n";
         let with_d: BTreeSet<String> = ["libc".to_string(), "d".to_string()].into();
         assert_eq!(names(&idx.plan_install(&["a"], &with_d, false)), ["a", "b"]);
         assert_eq!(idx.plan_install(&["libc"], &libc, false).already, ["libc"]);
+        assert_eq!(names(&idx.plan_install(&["virt"], &libc, false)), ["c"]);
         let libc = idx.get("libc").expect("libc");
         assert!(libc.essential && libc.priority == "required" && libc.version == "2.36");
     }

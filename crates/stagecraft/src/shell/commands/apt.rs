@@ -112,6 +112,15 @@ fn run(args: &[String], s: &mut Session, name: &str) -> Status {
             clean(s);
             0
         }
+        // apt 2.9+: clean, and the lists too.
+        "dist-clean" | "distclean" => {
+            clean(s);
+            let lists: Vec<String> = s.fs.children(LISTS).filter(|(_, n)| n.is_file()).map(|(p, _)| format!("{LISTS}/{p}")).collect();
+            for l in lists {
+                s.fs.remove(&l);
+            }
+            0
+        }
         "upgrade" | "dist-upgrade" | "full-upgrade" => {
             s.note(Severity::Info, "PackageUpgrade", format!("`{name} {command}`: the image's package versions are not tracked; assumed there is nothing to upgrade"));
             0
@@ -239,7 +248,7 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
         } else if let Some(n) = op.strip_suffix('-').filter(|n| !n.is_empty()) {
             removals.push(n.to_string());
         } else {
-            requested.push(op.trim_end_matches('+').to_string());
+            requested.push(op.to_string());
         }
     }
     if requested.is_empty() && local_debs.is_empty() && removals.is_empty() {
