@@ -2,9 +2,9 @@
 //! (`/lib/apk/db/installed`, seeded from the image's package list).
 //!
 //! - `update`, and `add -U`/`--update-cache` without `--no-cache`, store the APKINDEX files in
-//!   /var/cache/apk (`data/os-package-facts.tsv`); `--no-cache` fetches the index without
-//!   storing it. Without a stored index and without `--no-cache`/`-U`, `add` fails as apk
-//!   does on the official images, which ship none.
+//!   /var/cache/apk (`data/os-package-facts.tsv`); so does a plain `add` when no index is
+//!   stored yet (it fetches one; the official images ship none). `--no-cache` fetches the
+//!   index without storing it.
 //! - `add` installs what is not installed yet. Sizes: the installed size repo-info lists for
 //!   the package in some Alpine image; else a sourced closure figure (`build-base`); else
 //!   Debian's package of the same name with its dependencies, less documentation (Alpine
@@ -142,19 +142,15 @@ fn installed(s: &mut Session) -> (BTreeMap<String, ApkEntry>, bool) {
 }
 
 fn add(s: &mut Session, o: &Opts) -> Status {
-    let (mut db, known) = installed(s);
+    let (mut db, _known) = installed(s);
     if o.update && !o.no_cache {
         write_index(s);
     }
     let names: Vec<String> = o.operands.iter().map(|n| bare(n).to_string()).filter(|n| !n.is_empty()).collect();
     let new: Vec<&String> = names.iter().filter(|n| !db.contains_key(*n)).collect::<BTreeSet<_>>().into_iter().collect();
-    if !o.no_cache && !o.update && !has_index(s) && !new.is_empty() {
-        if known && !s.tainted {
-            let list: Vec<String> = new.iter().map(|n| format!("{n} (no such package)")).collect();
-            let msg = format!("ERROR: unable to select packages: {} — no package index is stored: use `apk add --no-cache`, or `apk update` first", list.join(", "));
-            return s.fail("apk", &msg, new.len().min(255) as i32);
-        }
-        s.assume("`apk add`: no package index is known to be stored here; assumed one was".into());
+    // Without a stored index apk fetches one, and keeps it unless --no-cache.
+    if !o.no_cache && !has_index(s) && !new.is_empty() {
+        write_index(s);
     }
     let mut total = 0;
     let mut notes = Vec::new();

@@ -40,6 +40,8 @@ struct Opts {
     simulate: bool,
     purge: bool,
     auto_remove: bool,
+    /// apt 2.9+'s `--update`: run `update` first.
+    update: bool,
     command: Option<String>,
     operands: Vec<String>,
 }
@@ -67,13 +69,14 @@ fn parse(args: &[String]) -> Opts {
             "-s" | "--simulate" | "--dry-run" | "--just-print" | "--no-act" | "--recon" => o.simulate = true,
             "--purge" => o.purge = true,
             "--auto-remove" | "--autoremove" => o.auto_remove = true,
+            "--update" | "-U" => o.update = true,
             "-o" | "--option" => {
                 if let Some(kv) = args.get(i) {
                     config(kv, &mut o);
                     i += 1;
                 }
             }
-            "-t" | "--target-release" | "--default-release" | "-c" | "--config-file" | "-a" | "--host-architecture" => i += 1,
+            "-t" | "--target-release" | "--default-release" | "-c" | "--config-file" | "-a" | "--host-architecture" | "-S" | "--snapshot" => i += 1,
             _ if a.starts_with("-o") && a.len() > 2 => config(&a[2..], &mut o),
             _ if a.starts_with("--option=") => config(&a[9..], &mut o),
             _ if a.starts_with('-') => {
@@ -102,7 +105,12 @@ fn run(args: &[String], s: &mut Session, name: &str) -> Status {
     let command = o.command.clone().unwrap_or_default();
     match command.as_str() {
         "update" => update(s, name),
-        "install" | "reinstall" => install(s, name, &o),
+        "install" | "reinstall" => {
+            if o.update {
+                update(s, name);
+            }
+            install(s, name, &o)
+        }
         "remove" | "purge" => remove(s, &o, command == "purge" || o.purge),
         "autoremove" | "autopurge" => {
             autoremove(s);
@@ -304,6 +312,10 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
         picks.push(Pick { name: name.clone(), version: "unknown".into(), bytes: e.bytes, requested: true });
     }
     for path in &local_debs {
+        if path.contains(['*', '?', '[']) {
+            s.assume(format!("`{path}` matches no file in the simulated filesystem (the build context may hold it): its size is not known"));
+            continue;
+        }
         let size = match s.lookup(path, true) {
             Lookup::Found { node, .. } => node.size(),
             Lookup::Missing { .. } => return s.fail(tool, &format!("E: Unsupported file {path} given on commandline"), 100),
