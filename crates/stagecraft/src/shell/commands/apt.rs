@@ -483,12 +483,12 @@ pub fn apt_mark(args: &[String], s: &mut Session) -> Status {
     };
     match *cmd {
         "auto" | "markauto" => {
-            for n in names.iter().flat_map(|n| select(&n)) {
+            for n in names.iter().flat_map(&select) {
                 auto.insert(n);
             }
         }
         "manual" | "unmarkauto" => {
-            for n in names.iter().flat_map(|n| select(&n)) {
+            for n in names.iter().flat_map(&select) {
                 auto.remove(&n);
             }
         }
