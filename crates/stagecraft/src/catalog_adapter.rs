@@ -36,6 +36,7 @@ pub fn image(reference: &str, layer: u32) -> BaseImage {
         let node = Node { kind, mode: entry.mode, uid: entry.uid, gid: entry.gid, layer };
         fs.write(&entry.path, node, (0, 0));
     }
+    crate::ospkg::base::seed(&mut fs, facts);
     fs.close_layer();
 
     let c = &facts.config;

@@ -17,6 +17,7 @@ pub mod dockerfile;
 pub mod dockerignore;
 pub mod expand;
 pub mod image;
+pub mod ospkg;
 pub mod parse;
 pub mod pathmatch;
 pub mod plan;

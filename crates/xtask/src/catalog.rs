@@ -8,12 +8,13 @@
 //! the command on unchanged inputs leaves the file alone; the test below regenerates it
 //! with the committed date and fails if the committed file is stale.
 //!
-//! Package lists are left out on purpose: they are up to 117 names per image and would
-//! bloat the web bundle, which embeds this file. Only the manager and the count are kept;
-//! the package index is a later, lazily loaded data file.
+//! Package lists are left out of it on purpose: they are up to hundreds of names per image
+//! and would bloat the web bundle's first download. Only the manager and the count are kept
+//! there; the lists go to their own, lazily loaded file (`packages.rs`).
 
 mod accounts;
 mod layout;
+pub mod packages;
 
 use std::path::Path;
 
@@ -41,6 +42,7 @@ pub fn run(root: &Path) -> Result<()> {
     };
     let input = read(INPUT)?;
     let estimates = read(ESTIMATES)?;
+    run_packages(root, &input)?;
     let out_path = root.join(OUTPUT);
     if let Ok(old) = std::fs::read_to_string(&out_path) {
         if let Some(date) = generated_date(&old) {
@@ -57,6 +59,28 @@ pub fn run(root: &Path) -> Result<()> {
     std::fs::write(&out_path, &text).with_context(|| format!("writing {}", out_path.display()))?;
     println!("wrote {OUTPUT} ({} bytes)", text.len());
     Ok(())
+}
+
+/// Writes `packages::OUTPUT` from the shared facts and the committed Debian index.
+fn run_packages(root: &Path, input: &str) -> Result<()> {
+    let text = packages_text(root, input)?;
+    let gz = packages::gzip(&text)?;
+    let out = root.join(packages::OUTPUT);
+    if std::fs::read(&out).ok().as_deref() == Some(&gz[..]) {
+        println!("{} is up to date ({} bytes)", packages::OUTPUT, gz.len());
+        return Ok(());
+    }
+    std::fs::write(&out, &gz).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {} ({} bytes, {} uncompressed)", packages::OUTPUT, gz.len(), text.len());
+    Ok(())
+}
+
+fn packages_text(root: &Path, input: &str) -> Result<String> {
+    let index_path = root.join(crate::debian_index::OUTPUT);
+    let bytes = std::fs::read(&index_path).with_context(|| format!("reading {} (made by `cargo xtask debian-index`)", index_path.display()))?;
+    let index = stagecraft::ospkg::DebianIndex::from_bytes(&bytes).map_err(anyhow::Error::msg)?;
+    let records: Vec<Value> = serde_json::from_str(input).context("parsing the base-image facts")?;
+    packages::generate(&records, &index)
 }
 
 /// The `generated` date of an existing output file.
@@ -489,6 +513,15 @@ mod tests {
             fresh == committed,
             "{OUTPUT} is stale: run `cargo xtask catalog` and commit the result"
         );
+    }
+
+    /// The committed image package lists are what `cargo xtask catalog` generates.
+    #[test]
+    fn package_lists_are_fresh() {
+        let fresh = packages_text(&root(), &read(INPUT)).expect("generation succeeds");
+        let gz = packages::gzip(&fresh).expect("gzip");
+        let committed = std::fs::read(root().join(packages::OUTPUT)).expect("the package lists are committed");
+        assert!(gz == committed, "{} is stale: run `cargo xtask catalog` and commit the result", packages::OUTPUT);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: project chores that need more than cargo.
 
 mod catalog;
+mod debian_index;
 mod dist;
 mod serve;
 mod test;
@@ -14,7 +15,10 @@ commands:
             size budget, browser tests in headless Chromium
   dist      build the playground into dist/ (release wasm), report its size
   serve     build dist/ and serve it on http://127.0.0.1:8080 [--addr HOST:PORT] [--no-build]
-  catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images";
+  catalog   regenerate crates/stagecraft/data/images.json from ../shared/data/base-images
+  debian-index [--lists DIR]
+            regenerate crates/stagecraft/data/debian-bookworm-amd64.tsv.gz from apt's lists
+            (run `apt-get update` first)";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +27,7 @@ fn main() -> anyhow::Result<()> {
         "dist" => dist::run(&args[1..]),
         "serve" => serve::run(&args[1..]),
         "catalog" => catalog::run(&workspace_root()),
+        "debian-index" => debian_index::run(&workspace_root(), &args[1..]),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

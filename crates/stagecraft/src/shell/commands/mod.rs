@@ -7,11 +7,15 @@ use crate::vfs;
 use super::interp;
 use super::session::{Lookup, Session, Status, Stream};
 
+pub mod apk;
+pub mod apt;
 pub mod builtins;
 pub mod chmod;
 pub mod chown;
 pub mod cmp;
 pub mod cp;
+pub mod dnf;
+pub mod dpkg;
 pub mod echo;
 pub mod info;
 pub mod ln;
@@ -75,6 +79,13 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        "apt-get" => apt::apt_get,
+        "apt" => apt::apt,
+        "apt-mark" => apt::apt_mark,
+        "apt-cache" => apt::apt_cache,
+        "apk" => apk::run,
+        "dnf" | "yum" | "microdnf" => dnf::run,
+        "dpkg" => dpkg::run,
         _ => return None,
     })
 }
