@@ -14,10 +14,14 @@ pub mod cmp;
 pub mod cp;
 pub mod echo;
 pub mod info;
+pub mod langdata;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod pip;
+pub mod produce;
+pub mod python;
 pub mod rm;
 pub mod sh;
 pub mod stat;
@@ -75,6 +79,8 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        n if n == "pip" || n.starts_with("pip3") => pip::run,
+        n if n == "python" || n.starts_with("python3") => python::run,
         _ => return None,
     })
 }
