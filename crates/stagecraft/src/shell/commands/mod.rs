@@ -19,6 +19,7 @@ pub mod ln;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod npm;
 pub mod pip;
 pub mod produce;
 pub mod python;
@@ -79,6 +80,9 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        "npm" => npm::npm,
+        "yarn" | "yarnpkg" => npm::yarn,
+        "pnpm" => npm::pnpm,
         n if n == "pip" || n.starts_with("pip3") => pip::run,
         n if n == "python" || n.starts_with("python3") => python::run,
         _ => return None,
