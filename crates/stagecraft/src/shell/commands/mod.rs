@@ -13,6 +13,7 @@ pub mod chown;
 pub mod cmp;
 pub mod cp;
 pub mod echo;
+pub mod go;
 pub mod info;
 pub mod langdata;
 pub mod ln;
@@ -80,6 +81,7 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        "go" => go::run,
         "npm" => npm::npm,
         "yarn" | "yarnpkg" => npm::yarn,
         "pnpm" => npm::pnpm,
