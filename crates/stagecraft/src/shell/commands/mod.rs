@@ -7,6 +7,7 @@ use crate::vfs;
 use super::interp;
 use super::session::{Lookup, Session, Status, Stream};
 
+pub mod accounts;
 pub mod builtins;
 pub mod chmod;
 pub mod chown;
@@ -82,6 +83,10 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "env" => info::env,
         "printenv" => info::printenv,
         "go" => go::run,
+        "useradd" => accounts::useradd,
+        "adduser" => accounts::adduser,
+        "groupadd" | "addgroup" => accounts::groupadd,
+        "usermod" => accounts::usermod,
         "npm" => npm::npm,
         "yarn" | "yarnpkg" => npm::yarn,
         "pnpm" => npm::pnpm,
