@@ -14,6 +14,7 @@ pub mod chown;
 pub mod cmp;
 pub mod cp;
 pub mod echo;
+pub mod fetch;
 pub mod go;
 pub mod info;
 pub mod langdata;
@@ -31,6 +32,7 @@ pub mod stat;
 pub mod test;
 pub mod text;
 pub mod touch;
+pub mod unpack;
 
 pub type CommandFn = fn(&[String], &mut Session) -> Status;
 
@@ -83,6 +85,11 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "env" => info::env,
         "printenv" => info::printenv,
         "go" => go::run,
+        "curl" => fetch::curl,
+        "wget" => fetch::wget,
+        "git" => fetch::git,
+        "tar" => unpack::tar,
+        "unzip" => unpack::unzip,
         "useradd" => accounts::useradd,
         "adduser" => accounts::adduser,
         "groupadd" | "addgroup" => accounts::groupadd,
