@@ -6,6 +6,7 @@ mod base;
 mod config;
 mod copy;
 mod run;
+mod stated;
 mod users;
 
 use std::collections::BTreeMap;
