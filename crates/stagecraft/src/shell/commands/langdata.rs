@@ -124,6 +124,7 @@ pub const FACTS: &[&str] = &[
     "maven.jar.springboot",
     "maven.m2.base",
     "maven.m2.per_dep",
+    "maven.wrapper.dist",
     "gradle.home.base",
     "gradle.wrapper.dist",
     "c.binary.ratio",

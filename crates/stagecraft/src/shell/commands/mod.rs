@@ -9,14 +9,18 @@ use super::session::{Lookup, Session, Status, Stream};
 
 pub mod accounts;
 pub mod builtins;
+pub mod cargo;
+pub mod cc;
 pub mod chmod;
 pub mod chown;
 pub mod cmp;
 pub mod cp;
 pub mod echo;
+pub mod ecosystems;
 pub mod fetch;
 pub mod go;
 pub mod info;
+pub mod jvm;
 pub mod langdata;
 pub mod ln;
 pub mod ls;
@@ -85,6 +89,17 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "env" => info::env,
         "printenv" => info::printenv,
         "go" => go::run,
+        "cargo" => cargo::run,
+        "javac" => jvm::javac,
+        "jar" => jvm::jar,
+        "mvn" | "mvnw" => jvm::mvn,
+        "gradle" | "gradlew" => jvm::gradle,
+        "gem" => ecosystems::gem,
+        "bundle" | "bundler" => ecosystems::bundle,
+        "composer" | "composer.phar" => ecosystems::composer,
+        "dotnet" => ecosystems::dotnet,
+        "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" => cc::compile,
+        "make" | "gmake" => cc::make,
         "curl" => fetch::curl,
         "wget" => fetch::wget,
         "git" => fetch::git,
