@@ -61,7 +61,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
         }
         // version, metadata, fmt, clippy --version, tree: nothing of size.
         "" | "version" | "--version" | "metadata" | "tree" | "fmt" | "search" | "help" => {
-            s.io.stdout.opaque = true;
+            produce::unknown_output(s);
             0
         }
         other => {

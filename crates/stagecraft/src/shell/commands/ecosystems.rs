@@ -14,7 +14,7 @@ fn gem_home(s: &Session) -> String {
 
 pub fn gem(args: &[String], s: &mut Session) -> Status {
     if args.get(1).map(String::as_str) != Some("install") {
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let mut names = Vec::new();
@@ -41,7 +41,7 @@ pub fn gem(args: &[String], s: &mut Session) -> Status {
 pub fn bundle(args: &[String], s: &mut Session) -> Status {
     let sub = args.get(1).map(String::as_str).unwrap_or("install");
     if !matches!(sub, "install" | "update") && !sub.starts_with('-') {
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let (n, how) = match produce::read_manifest(s, "Gemfile.lock") {
@@ -133,7 +133,7 @@ pub fn dotnet(args: &[String], s: &mut Session) -> Status {
             0
         }
         _ => {
-            s.io.stdout.opaque = true;
+            produce::unknown_output(s);
             0
         }
     }

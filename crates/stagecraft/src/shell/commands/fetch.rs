@@ -28,7 +28,7 @@ pub fn curl(args: &[String], s: &mut Session) -> Status {
         Err(e) => return s.fail("curl", &e, 2),
     };
     if o.has('V') {
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let mut urls: Vec<String> = o.operands.clone();
@@ -38,7 +38,7 @@ pub fn curl(args: &[String], s: &mut Session) -> Status {
     }
     if o.has('I') || o.has('T') || o.has('d') && !o.has('o') {
         // Headers, uploads and API calls: nothing of size is written.
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let outputs: Vec<String> = o.flags.iter().filter(|(c, _)| *c == 'o').filter_map(|(_, v)| v.clone()).collect();
@@ -72,7 +72,7 @@ pub fn wget(args: &[String], s: &mut Session) -> Status {
         Err(e) => return s.fail("wget", &e, 2),
     };
     if o.has('V') || o.has('S') {
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     if o.operands.is_empty() {
@@ -135,7 +135,7 @@ pub fn git(args: &[String], s: &mut Session) -> Status {
         if matches!(sub.as_str(), "submodule" | "fetch" | "pull" | "lfs") {
             s.unmodelled(&format!("git {sub}"), &format!("`git {sub}`"));
         }
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let o: Opts = match parse_opts(&args[i + 1..], "bcojun", &[("branch=", 'b'), ("depth=", 'd'), ("config=", 'c'), ("origin=", 'o'), ("filter=", 'f'), ("reference=", 'r'), ("separate-git-dir=", 's'), ("shallow-since=", 'S'), ("jobs=", 'j'), ("template=", 't')]) {

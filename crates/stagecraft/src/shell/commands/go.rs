@@ -51,7 +51,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
         }
         // version, env, list, doc, fmt, help, telemetry, work: no files of size.
         _ => {
-            s.io.stdout.opaque = true;
+            produce::unknown_output(s);
             0
         }
     }

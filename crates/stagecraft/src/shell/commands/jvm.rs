@@ -77,7 +77,7 @@ pub fn jar(args: &[String], s: &mut Session) -> Status {
         return 0;
     }
     if !flags.starts_with('c') && !flags.starts_with('u') {
-        s.io.stdout.opaque = true;
+        produce::unknown_output(s);
         return 0;
     }
     let mut base = s.st.cwd.clone();

@@ -119,3 +119,22 @@ pub fn url_file_name(url: &str) -> String {
     let url = url.split(['?', '#']).next().unwrap_or(url).trim_end_matches('/');
     vfs::file_name(url).to_string()
 }
+
+/// A command whose output the simulator does not know (`go version`, `git rev-parse`): what
+/// the script decides from it is uncertain, so a later failure is not taken as certain.
+pub fn unknown_output(s: &mut Session) {
+    s.io.stdout.opaque = true;
+    s.tainted = true;
+    s.uncertain = true;
+}
+
+/// An input file a model needs is certainly missing: the tool fails, unless something
+/// earlier in this RUN was assumed (then a real build may have the file: noted, not failed).
+pub fn missing_input(s: &mut Session, tool: &str, path: &str, message: &str, status: super::super::session::Status) -> Option<super::super::session::Status> {
+    if s.uncertain {
+        s.assume(format!("`{tool}`: {path} is not in the simulated filesystem, but something earlier in this RUN was assumed, so it may exist in a real build"));
+        None
+    } else {
+        Some(s.fail(tool, message, status))
+    }
+}

@@ -127,7 +127,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
                 let py = detect(s, &invoked);
                 match py.full_version {
                     Some(v) => s.out(&format!("Python {v}\n")),
-                    None => s.io.stdout.opaque = true,
+                    None => produce::unknown_output(s),
                 }
                 return 0;
             }

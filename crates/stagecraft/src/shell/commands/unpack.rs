@@ -116,11 +116,18 @@ pub fn tar(args: &[String], s: &mut Session) -> Status {
     }
     if !t.extract {
         if t.list {
-            s.io.stdout.opaque = true;
+            produce::unknown_output(s);
         }
         return 0;
     }
     let file = t.file.clone().unwrap_or_else(|| "-".to_string());
+    if file != "-" && matches!(s.lookup(&file, true), Lookup::Missing { .. }) {
+        if let Some(st) = produce::missing_input(s, "tar", &file, &format!("{file}: Cannot open: No such file or directory"), 2) {
+            return st;
+        }
+        let dest = produce::place(s, t.dir.as_deref().unwrap_or("."));
+        return placeholder(s, "tar -x", &t, &dest, &file, None, "it is not in the simulated filesystem");
+    }
     let data = match read_input(s, "tar", &file) {
         Ok(d) => d,
         Err(st) => return st,
@@ -252,7 +259,7 @@ pub fn unzip(args: &[String], s: &mut Session) -> Status {
             i += 1;
         } else if a.starts_with('-') {
             if a == "-l" || a == "-v" || a == "-t" || a == "-Z" {
-                s.io.stdout.opaque = true;
+                produce::unknown_output(s);
                 return 0;
             }
         } else if file.is_none() {
