@@ -121,8 +121,10 @@ fn install(s: &mut Session, tool: Tool, args: &[String], ci: bool) -> Status {
     let prod = omit_dev(s, args);
     let avg = bytes("npm.package.avg");
     let mut parts: Vec<String> = Vec::new();
+    let mut measured_cache: Option<u64> = None;
     let (modules_dir, total) = if global || !named.is_empty() {
-        let (size, desc) = size_of_names(&named);
+        let (size, cache, desc) = sized_names(&named);
+        measured_cache = cache;
         parts.push(desc);
         let dir = if global { "/usr/local/lib/node_modules".to_string() } else { produce::place(s, "node_modules") };
         if global {
@@ -142,7 +144,8 @@ fn install(s: &mut Session, tool: Tool, args: &[String], ci: bool) -> Status {
                 if !prod {
                     names.extend(dep_names(pkg, "devDependencies"));
                 }
-                let (size, desc) = size_of_names(&names);
+                let (size, cache, desc) = sized_names(&names);
+                measured_cache = cache;
                 (size, format!("package.json lists {}{}: {desc}", names.len(), if prod { " production dependencies" } else { " dependencies" }))
             }
             (None, None) => {
@@ -162,7 +165,11 @@ fn install(s: &mut Session, tool: Tool, args: &[String], ci: bool) -> Status {
     }
     let (ratio_key, ratio) = tool.cache_ratio();
     let cache = tool.cache(s);
-    let cache_bytes = (total as f64 * ratio) as u64;
+    // npm's cache as measured with these very packages, else the pooled ratio.
+    let (cache_bytes, cache_why) = match measured_cache.filter(|_| tool == Tool::Npm) {
+        Some(c) => (c, "measured with these packages".to_string()),
+        None => ((total as f64 * ratio) as u64, format!("{ratio_key}: {}", langdata::source(ratio_key))),
+    };
     produce::put_dir(s, &cache, cache_bytes);
     let tip = match tool {
         Tool::Npm => "`npm cache clean --force` in the same RUN, or a cache mount on /root/.npm, keeps it out",
@@ -172,15 +179,14 @@ fn install(s: &mut Session, tool: Tool, args: &[String], ci: bool) -> Status {
     estimated(
         s,
         format!(
-            "`{} {}`: {} in {modules_dir}: {}; the {} cache holds {} in {cache} ({}: {}); {tip}",
+            "`{} {}`: {} in {modules_dir}: {}; the {} cache holds {} in {cache} ({}); {tip}",
             tool.name(),
             if ci { "ci" } else { "install" },
             mb(total),
             parts.join("; "),
             tool.name(),
             mb(cache_bytes),
-            ratio_key,
-            langdata::source(ratio_key)
+            cache_why
         ),
     );
     0
@@ -198,20 +204,25 @@ fn dep_names(pkg: &Value, key: &str) -> Vec<String> {
     pkg.get(key).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
 }
 
-/// node_modules for named packages: measured installs where known, the median otherwise.
-/// Dependencies shared between them are counted once per package that pulls them in.
-fn size_of_names(names: &[String]) -> (u64, String) {
+/// node_modules for named packages: measured installs where known, the median otherwise
+/// (dependencies shared between them are counted once per package that pulls them in).
+/// Returns node_modules bytes, the npm cache bytes measured with them (None when any name has no
+/// row), and a description.
+fn sized_names(names: &[String]) -> (u64, Option<u64>, String) {
     let mut known = Vec::new();
     let mut unknown = Vec::new();
     let mut total = 0;
+    let mut cache = Some(0u64);
     for n in names {
         match package("npm", n) {
             Some(r) => {
                 total += r.bytes as u64;
+                cache = cache.map(|c| c + r.download);
                 known.push(n.clone());
             }
             None => {
                 total += bytes("npm.default");
+                cache = None;
                 unknown.push(n.clone());
             }
         }
@@ -226,7 +237,7 @@ fn size_of_names(names: &[String]) -> (u64, String) {
     if desc.is_empty() {
         desc.push("no dependencies".to_string());
     }
-    (total, desc.join("; "))
+    (total, cache, desc.join("; "))
 }
 
 /// Packages the lockfile would install: (count, file name).
