@@ -115,8 +115,8 @@ fn value(args: &[String], i: &mut usize, a: &str, long: bool) -> Option<String> 
     if let Some((_, v)) = a.split_once('=').filter(|_| long) {
         return Some(v.to_string());
     }
-    if !long && a.len() > 2 {
-        return Some(a[2..].to_string());
+    if let Some(rest) = a.get(2..).filter(|r| !long && !r.is_empty()) {
+        return Some(rest.to_string());
     }
     *i += 1;
     args.get(*i).cloned()
@@ -421,8 +421,9 @@ pub fn usermod(args: &[String], s: &mut Session) -> Status {
         let a = args[i].clone();
         let long = a.starts_with("--");
         let key = if long { a.split('=').next().unwrap_or(&a).to_string() } else { a.chars().take(2).collect() };
-        let bundled_g = !long && a.len() > 2 && a[1..].contains('G');
-        if !long && a[1..].contains('a') {
+        let short = if long { None } else { a.strip_prefix('-') };
+        let bundled_g = short.is_some_and(|f| f.len() > 1 && f.contains('G'));
+        if short.is_some_and(|f| f.contains('a')) {
             append = true;
         }
         let field = |f: &mut Entry, idx: usize, v: String| {

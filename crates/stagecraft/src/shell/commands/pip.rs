@@ -77,18 +77,19 @@ fn install(s: &mut Session, invoked: &str, global: &[String], args: &[String]) -
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (a.clone(), None),
         };
-        if VALUED.contains(&flag.as_str()) || (flag.len() > 2 && !flag.starts_with("--") && VALUED.contains(&&flag[..2])) {
+        let head = if flag.starts_with("--") { None } else { flag.get(..2).filter(|h| h.starts_with('-') && flag.len() > 2) };
+        if VALUED.contains(&flag.as_str()) || head.is_some_and(|h| VALUED.contains(&h)) {
             let value = if let Some(v) = inline {
                 v
-            } else if flag.len() > 2 && !flag.starts_with("--") {
-                flag[2..].to_string()
+            } else if let Some(rest) = head.and_then(|_| flag.get(2..)) {
+                rest.to_string()
             } else if i < all.len() {
                 i += 1;
                 all[i - 1].clone()
             } else {
                 return s.fail("pip", &format!("{flag} option requires 1 argument"), 2);
             };
-            let short = if flag.starts_with("--") { flag.as_str() } else { &flag[..2] };
+            let short = head.unwrap_or(flag.as_str());
             match short {
                 "-r" | "--requirement" => read_requirements(s, &value, &mut req, 0),
                 "-t" | "--target" => req.target = Some(value),

@@ -138,3 +138,46 @@ pub fn missing_input(s: &mut Session, tool: &str, path: &str, message: &str, sta
         Some(s.fail(tool, message, status))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::dockerfile::CommandForm;
+    use crate::shell::{run, ShellEnv};
+    use crate::vfs::{Fs, Node};
+
+    /// Odd arguments (unicode after a dash, lone dashes, empty words, missing values) never
+    /// make a model panic.
+    #[test]
+    fn models_never_panic_on_odd_arguments() {
+        let commands = [
+            "pip", "pip3", "python", "npm", "yarn", "pnpm", "go", "cargo", "javac", "jar", "mvn", "./gradlew", "gem", "bundle", "composer", "dotnet", "gcc",
+            "make", "curl", "wget", "git", "tar", "unzip", "useradd", "adduser", "groupadd", "addgroup", "usermod",
+        ];
+        let words = [
+            "", "-", "--", "-é", "-éx", "--é=", "=", "install", "ci", "build", "clone", "-r", "-o", "-O", "-t", "-u", "-g", "-G", "-aG", "-d", "-C", "-f", "-x",
+            "-xzf", "xzf", "--target", "--release", "-m", "venv", "pip", "package", "mod", "download", "run", "x", "/", ".", "..", "a.tar.gz", "ü", "-uü",
+            "-Gé", "--strip-components=é", "--uid=x", "@", "a@b", "-p:x", "--omit", "dev",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..4000 {
+            let mut argv = vec![commands[(next() % commands.len() as u64) as usize].to_string()];
+            for _ in 0..(next() % 6) {
+                argv.push(words[(next() % words.len() as u64) as usize].to_string());
+            }
+            let mut fs = Fs::new();
+            fs.write("/etc/passwd", Node::file(&b"root:x:0:0:root:/root:/bin/sh\n"[..], 0o644), (0, 0));
+            fs.write("/etc/group", Node::file(&b"root:x:0:\n"[..], 0o644), (0, 0));
+            fs.write("/a.tar.gz", Node::file(&b"\x1f\x8b\x08garbage"[..], 0o644), (0, 0));
+            fs.write("/package.json", Node::file(&b"{\"dependencies\":{\"x\":1}}"[..], 0o644), (0, 0));
+            fs.write("/Makefile", Node::file(&b"all: x\nx: all\n\t$(CC) $@ $<\n"[..], 0o644), (0, 0));
+            fs.open_layer(1);
+            let _ = run(&CommandForm::Exec(argv), &[], &ShellEnv::default(), &mut fs);
+        }
+    }
+}
