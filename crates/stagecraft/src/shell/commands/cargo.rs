@@ -150,3 +150,70 @@ fn install(s: &mut Session, args: &[String]) -> Status {
     estimated(s, format!("`cargo install`: {} in {home}/bin, {} each (release hello world + {n} crates × {}, an assumption); the build's target directory is temporary", bins.join(", "), mb(size), mb(bytes("rust.binary.per_crate"))));
     0
 }
+
+/// `rustup target add`, `rustup component add`, `rustup toolchain install` (and `rustup
+/// install`, `rustup default X`): the pieces rustup downloads into `$RUSTUP_HOME`, sized from
+/// measured installs. Other subcommands (`show`, `set profile`, `--version`) write nothing of size.
+pub fn rustup(args: &[String], s: &mut Session) -> Status {
+    let home = s.var("RUSTUP_HOME").filter(|p| p.starts_with('/')).map(str::to_string).unwrap_or_else(|| format!("{}/.rustup", produce::home(s)));
+    let toolchain_flag = value_of(args, "--toolchain");
+    let words: Vec<String> = {
+        let mut w = Vec::new();
+        let mut skip = false;
+        for a in args.iter().skip(1) {
+            if skip {
+                skip = false;
+                continue;
+            }
+            if a == "--toolchain" || a == "--profile" || a == "-c" || a == "--component" || a == "-t" || a == "--target" {
+                skip = true;
+                continue;
+            }
+            if !a.starts_with('-') {
+                w.push(a.clone());
+            }
+        }
+        w
+    };
+    let toolchain = toolchain_flag.or_else(|| s.var("RUSTUP_TOOLCHAIN").map(str::to_string)).or_else(|| s.var("RUST_VERSION").map(str::to_string)).unwrap_or_else(|| "stable".to_string());
+    let tc_dir = format!("{home}/toolchains/{toolchain}-x86_64-unknown-linux-gnu");
+    let (sub, verb) = (words.first().map(String::as_str).unwrap_or(""), words.get(1).map(String::as_str).unwrap_or(""));
+    match (sub, verb) {
+        ("target", "add" | "install") => {
+            let targets = &words[2..];
+            for t in targets {
+                produce::put_dir(s, &format!("{tc_dir}/lib/rustlib/{t}"), bytes("rust.std.target"));
+            }
+            estimated(s, format!("`rustup target add {}`: the standard library for each target, {} each ({})", targets.join(" "), mb(bytes("rust.std.target")), langdata::source("rust.std.target")));
+        }
+        ("component", "add") => {
+            let mut parts = Vec::new();
+            for c in &words[2..] {
+                let key = match c.trim_end_matches("-preview") {
+                    "clippy" => "rust.component.clippy",
+                    "rustfmt" => "rust.component.rustfmt",
+                    _ => "rust.component.default",
+                };
+                produce::put_dir(s, &format!("{tc_dir}/components/{c}"), bytes(key));
+                parts.push(format!("{c} {} ({})", mb(bytes(key)), langdata::source(key)));
+            }
+            estimated(s, format!("`rustup component add`: {}", parts.join("; ")));
+        }
+        ("toolchain", "install" | "add") | ("install", _) | ("default", _) | ("update", _) => {
+            let names: Vec<String> = match sub {
+                "toolchain" => words[2..].to_vec(),
+                _ => words.get(1).cloned().into_iter().collect(),
+            };
+            let names = if names.is_empty() { vec![toolchain.clone()] } else { names };
+            for n in &names {
+                let dir = format!("{home}/toolchains/{n}-x86_64-unknown-linux-gnu");
+                if s.fs.get(&dir).is_none() {
+                    produce::put_dir(s, &dir, bytes("rust.toolchain.minimal"));
+                }
+            }
+            estimated(s, format!("`rustup {sub}`: toolchain {} in {home}/toolchains, {} each if not already there ({})", names.join(", "), mb(bytes("rust.toolchain.minimal")), langdata::source("rust.toolchain.minimal")));
+        }
+        _ => produce::unknown_output(s),
+    }
+    0
+}
