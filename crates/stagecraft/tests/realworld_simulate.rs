@@ -22,6 +22,7 @@ fn every_real_world_dockerfile_simulates_without_panic() {
     let ctx = BuildContext::new();
     let mut panics = Vec::new();
     let mut summary = Vec::new();
+    let mut unmodelled: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable");
         let result = std::panic::catch_unwind(|| {
@@ -42,6 +43,15 @@ fn every_real_world_dockerfile_simulates_without_panic() {
                     .filter(|d| d.severity == Severity::Error)
                     .map(|d| format!("{}:{} {}", d.line, d.code, d.message))
                     .collect();
+                let mut seen = std::collections::BTreeSet::new();
+                for d in report.diagnostics.iter().filter(|d| d.code == "RunNotModelled") {
+                    let name = d.message.split('`').nth(1).unwrap_or("?").to_string();
+                    let e = unmodelled.entry(name.clone()).or_default();
+                    e.0 += 1;
+                    if seen.insert(name) {
+                        e.1 += 1;
+                    }
+                }
                 if !errors.is_empty() {
                     summary.push(format!("{}: {}", path.file_name().unwrap_or_default().to_string_lossy(), errors.join("; ")));
                 }
@@ -51,5 +61,11 @@ fn every_real_world_dockerfile_simulates_without_panic() {
         }
     }
     eprintln!("{} files simulated; {} with error diagnostics:\n{}", files.len(), summary.len(), summary.join("\n"));
+    let mut ranked: Vec<(String, (usize, usize))> = unmodelled.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    eprintln!("commands still without a model, by RUN notes (files using them):");
+    for (i, (name, (notes, files))) in ranked.iter().enumerate() {
+        eprintln!("{:>3}. {name}: {notes} ({files} files)", i + 1);
+    }
     assert!(panics.is_empty(), "simulation panicked on:\n{}", panics.join("\n"));
 }

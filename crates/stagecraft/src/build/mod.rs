@@ -7,6 +7,7 @@ mod chmod;
 mod config;
 mod copy;
 mod run;
+mod stated;
 mod users;
 
 use std::collections::BTreeMap;

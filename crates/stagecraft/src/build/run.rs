@@ -1,7 +1,7 @@
 //! RUN: mounts (`--mount=type=bind|cache|tmpfs|secret|ssh`) laid over the stage's filesystem
 //! while the command runs and removed afterwards, then the shell model (`shell`).
 
-use crate::build::{users, BaseKind, BuildOutput, Ctx, StageState};
+use crate::build::{stated, users, BaseKind, BuildOutput, Ctx, StageState};
 use crate::diagnostics::Severity;
 use crate::dockerfile::{CommandForm, Flag, Heredoc, Instruction};
 use crate::expand::{self, Lookup};
@@ -104,8 +104,22 @@ pub(crate) fn run(
 
     let span = ins.keyword.span.to(ins.span);
     let first_line = crate::span::Span::new(ins.span.start, line_end(ctx.diags.line_index().text(), ins.span.start));
-    for note in &outcome.notes {
+    // Effects the user stated in `# stagecraft:` comments replace the "no model" guesses.
+    let stated = stated::directives_above(ctx.diags.line_index().text(), ins.keyword.span.start);
+    let replaced = stated.iter().any(|(_, e)| e.is_ok());
+    for note in outcome.notes.iter().filter(|n| !(replaced && n.code == "RunNotModelled")) {
         ctx.diags.push(note.severity, note.code, first_line, note.message.clone());
+    }
+    if outcome.status == 0 {
+        for (text, effect) in &stated {
+            match effect {
+                Ok(e) => {
+                    stated::apply(&mut state.fs, &state.config.workdir, e, (uid, gid));
+                    ctx.diags.push(Severity::Info, "StatedEffect", first_line, format!("applied `{text}`, stated in the Dockerfile, after the command"));
+                }
+                Err(why) => ctx.diags.push(Severity::Warning, "InvalidStatedEffect", first_line, format!("`{text}` was not applied: {why}")),
+            }
+        }
     }
     state.uncertain |= outcome.uncertain;
     if outcome.status != 0 {

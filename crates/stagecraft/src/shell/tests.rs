@@ -107,7 +107,8 @@ fn setup_node(spec: &str) -> (String, Node) {
 fn describe(node: &Node) -> String {
     let head = |kind: &str| format!("{kind} {:04o} {}:{}", node.mode, node.uid, node.gid);
     match &node.kind {
-        NodeKind::Dir { .. } => head("dir"),
+        NodeKind::Dir { summary_bytes: 0 } => head("dir"),
+        NodeKind::Dir { summary_bytes } => format!("{} holding {summary_bytes}", head("dir")),
         NodeKind::Symlink(t) => format!("{} -> {t}", head("symlink")),
         NodeKind::File { content: Some(c), .. } => format!("{} \"{}\"", head("file"), escape(&String::from_utf8_lossy(c))),
         NodeKind::File { size, content: None } => format!("{} size {size}", head("file")),

@@ -7,9 +7,12 @@ use crate::vfs;
 use super::interp;
 use super::session::{Lookup, Session, Status, Stream};
 
+pub mod accounts;
 pub mod apk;
 pub mod apt;
 pub mod builtins;
+pub mod cargo;
+pub mod cc;
 pub mod chmod;
 pub mod chown;
 pub mod cmp;
@@ -17,17 +20,27 @@ pub mod cp;
 pub mod dnf;
 pub mod dpkg;
 pub mod echo;
+pub mod ecosystems;
+pub mod fetch;
+pub mod go;
 pub mod info;
+pub mod jvm;
+pub mod langdata;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod npm;
+pub mod pip;
+pub mod produce;
+pub mod python;
 pub mod rm;
 pub mod sh;
 pub mod stat;
 pub mod test;
 pub mod text;
 pub mod touch;
+pub mod unpack;
 
 pub type CommandFn = fn(&[String], &mut Session) -> Status;
 
@@ -86,6 +99,34 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "apk" => apk::run,
         "dnf" | "yum" | "microdnf" => dnf::run,
         "dpkg" => dpkg::run,
+        "go" | "xx-go" => go::run,
+        "xx-verify" => go::xx_verify,
+        "cargo" => cargo::run,
+        "rustup" => cargo::rustup,
+        "javac" => jvm::javac,
+        "jar" => jvm::jar,
+        "mvn" | "mvnw" => jvm::mvn,
+        "gradle" | "gradlew" => jvm::gradle,
+        "gem" => ecosystems::gem,
+        "bundle" | "bundler" => ecosystems::bundle,
+        "composer" | "composer.phar" => ecosystems::composer,
+        "dotnet" => ecosystems::dotnet,
+        "gcc" | "cc" | "g++" | "c++" | "clang" | "clang++" => cc::compile,
+        "make" | "gmake" => cc::make,
+        "curl" => fetch::curl,
+        "wget" => fetch::wget,
+        "git" => fetch::git,
+        "tar" => unpack::tar,
+        "unzip" => unpack::unzip,
+        "useradd" => accounts::useradd,
+        "adduser" => accounts::adduser,
+        "groupadd" | "addgroup" => accounts::groupadd,
+        "usermod" => accounts::usermod,
+        "npm" => npm::npm,
+        "yarn" | "yarnpkg" => npm::yarn,
+        "pnpm" => npm::pnpm,
+        n if n == "pip" || n.starts_with("pip3") => pip::run,
+        n if n == "python" || n.starts_with("python3") => python::run,
         _ => return None,
     })
 }
