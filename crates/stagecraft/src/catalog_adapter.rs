@@ -7,6 +7,7 @@ use crate::diagnostics::Severity;
 use crate::image::{default_shell, ImageConfig};
 use crate::vfs::{Fs, Node, NodeKind};
 
+#[derive(Clone)]
 pub struct BaseImage {
     pub fs: Fs,
     pub config: ImageConfig,
@@ -17,8 +18,36 @@ pub struct BaseImage {
     pub note_code: &'static str,
 }
 
-/// The base image `reference` resolves to, its files tagged with layer `layer`.
-pub fn image(reference: &str, layer: u32) -> BaseImage {
+/// The layer id a base image's files carry; the builder gives the base layer this id too.
+pub const BASE_LAYER: u32 = 0;
+
+/// Built base images by reference: the same reference always builds the same tree, and
+/// building it (the catalog's filesystem, the package database) is the costliest step of a
+/// typical simulation. Bounded, since an editor sees every prefix of a name being typed.
+static CACHE: std::sync::Mutex<Option<std::collections::HashMap<(String, bool), BaseImage>>> = std::sync::Mutex::new(None);
+const CACHE_ENTRIES: usize = 256;
+
+/// The base image `reference` resolves to, its files tagged with `BASE_LAYER`.
+pub fn image(reference: &str) -> BaseImage {
+    // The package lists may arrive later (the web app loads them lazily): key on them too.
+    let key = (reference.to_string(), crate::ospkg::image_packages().is_some());
+    if let Ok(mut guard) = CACHE.lock() {
+        let cache = guard.get_or_insert_with(Default::default);
+        if let Some(hit) = cache.get(&key) {
+            return hit.clone();
+        }
+        let built = build_image(reference);
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, built.clone());
+        return built;
+    }
+    build_image(reference)
+}
+
+fn build_image(reference: &str) -> BaseImage {
+    let layer = BASE_LAYER;
     let catalog = catalog::builtin();
     let resolved = catalog.resolve(reference);
     let facts = &resolved.facts;

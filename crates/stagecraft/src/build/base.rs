@@ -74,8 +74,8 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
             }),
         },
         Base::Image(reference) => {
-            let id = ctx.new_layer_id();
-            let image = crate::catalog_adapter::image(reference, id);
+            let id = crate::catalog_adapter::BASE_LAYER;
+            let image = crate::catalog_adapter::image(reference);
             if let Some(note) = &image.note {
                 ctx.diags.push(image.note_severity, image.note_code, stage.base_span, note.clone());
             }

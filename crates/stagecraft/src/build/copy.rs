@@ -365,7 +365,7 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
             }
         },
         Some(FromRef::Image(image)) => {
-            let img = crate::catalog_adapter::image(&image, 0);
+            let img = crate::catalog_adapter::image(&image);
             if let Some(note) = img.note {
                 ctx.diags.push(img.note_severity, img.note_code, flag.span, note);
             }

@@ -308,7 +308,7 @@ fn overlay(ctx: &mut Ctx<'_>, state: &mut StageState, m: &Mount, done: &BuildOut
                 None => Some(ctx.context_fs.clone()),
                 Some(from) => match plan::resolve_from(&ctx.plan.stages, from) {
                     Some(FromRef::Stage(s)) => done.stages.get(s).and_then(Option::as_ref).map(|r| r.fs.clone()),
-                    Some(FromRef::Image(image)) => Some(crate::catalog_adapter::image(&image, 0).fs),
+                    Some(FromRef::Image(image)) => Some(crate::catalog_adapter::image(&image).fs),
                     None => None,
                 },
             };

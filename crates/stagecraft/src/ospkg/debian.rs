@@ -9,13 +9,29 @@ use std::io::Read as _;
 #[derive(Clone, Debug)]
 pub struct DebianIndex {
     text: String,
-    /// (start, end) of each package line in `text`, in name order.
-    lines: Vec<(u32, u32)>,
+    /// Each package line in `text`, in name order.
+    lines: Vec<LineSpan>,
     /// The header's `# source:` lines: archive, suite, release version and date.
     sources: Vec<String>,
     total_kib: u64,
-    /// `@virtual` lines: (start, end) in `text`, in name order.
-    virtuals: Vec<(u32, u32)>,
+    /// `@virtual` lines in `text`, in name order.
+    virtuals: Vec<LineSpan>,
+}
+
+/// A line of the index: where it starts and ends, and where its first field (the name) ends,
+/// so a binary search compares names without splitting lines.
+#[derive(Clone, Copy, Debug)]
+struct LineSpan {
+    start: u32,
+    name_end: u32,
+    end: u32,
+}
+
+impl LineSpan {
+    fn new(text: &str, start: usize, end: usize) -> LineSpan {
+        let name_end = text[start..end].find('\t').map_or(end, |i| start + i);
+        LineSpan { start: start as u32, name_end: name_end as u32, end: end as u32 }
+    }
 }
 
 /// One package of the index.
@@ -74,9 +90,9 @@ impl DebianIndex {
                     sources.push(s.to_string());
                 }
             } else if line.starts_with('@') {
-                virtuals.push((start as u32 + 1, end as u32));
+                virtuals.push(LineSpan::new(&text, start + 1, end));
             } else if !line.trim().is_empty() {
-                lines.push((start as u32, end as u32));
+                lines.push(LineSpan::new(&text, start, end));
                 total_kib += line.split('\t').nth(1).and_then(|k| k.parse::<u64>().ok()).unwrap_or(0);
             }
             start += line.len();
@@ -91,11 +107,11 @@ impl DebianIndex {
         Ok(index)
     }
 
-    fn line(&self, (s, e): (u32, u32)) -> &str {
-        self.text.get(s as usize..e as usize).unwrap_or("")
+    fn line(&self, span: LineSpan) -> &str {
+        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
     }
-    fn name_at(&self, span: (u32, u32)) -> &str {
-        self.line(span).split('\t').next().unwrap_or("")
+    fn name_at(&self, span: LineSpan) -> &str {
+        self.text.get(span.start as usize..span.name_end as usize).unwrap_or("")
     }
 
     pub fn len(&self) -> usize {
