@@ -191,7 +191,7 @@ fn installed(s: &mut Session) -> BTreeMap<String, Installed> {
     let slim = ospkg::image_packages().and_then(|p| p.get("debian:bookworm-slim"));
     let (names, what): (Vec<String>, String) = match slim {
         Some(l) => (l.names().map(str::to_string).collect(), format!("debian:bookworm-slim's {} packages", l.packages.len())),
-        None if ospkg::debian_index().is_none() => (Vec::new(), "its packages not known: no package data is loaded".to_string()),
+        None if ospkg::debian_index().is_none() => (Vec::new(), "no package data is loaded, so none are counted".to_string()),
         None => {
             let base = estimate::minbase();
             (base.iter().cloned().collect(), format!("the {} Priority: required packages of Debian and apt", base.len()))
