@@ -8,6 +8,8 @@
 pub mod archive;
 pub mod args;
 pub mod build;
+pub mod buildlog;
+pub mod cache;
 pub mod catalog;
 pub mod catalog_adapter;
 pub mod context;

@@ -54,6 +54,8 @@ pub struct LayerRecord {
 #[derive(Clone, Debug)]
 pub struct Step {
     pub instruction: usize,
+    /// The line it starts on (an ONBUILD trigger's is its stage's FROM line, as in BuildKit).
+    pub line: usize,
     pub fs: Fs,
     /// What the instruction did, without its keyword ("copied 1 file, 2.00 MB").
     pub summary: String,
@@ -349,7 +351,8 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
             });
         }
     }
-    state.steps.push(Step { instruction: i, fs: state.fs.clone(), summary, op, layer: kept_layer });
+    let line = ctx.dockerfile.instructions.get(i).map(|f| ctx.line_of(f)).unwrap_or(0);
+    state.steps.push(Step { instruction: i, line, fs: state.fs.clone(), summary, op, layer: kept_layer });
 }
 
 /// The operation's name and settings as they are before it runs (see `StepOp`).
