@@ -91,7 +91,8 @@ pub fn build_log_cached(report: &Report, dockerfile: &str, cache: Option<&CacheR
     for &index in &report.plan.order {
         let (Some(plan), Some(result)) = (report.plan.stages.get(index), report.stage(index)) else { continue };
         let prefix = if single { String::new() } else { plan.name.clone().map(|n| format!("{n} ")).unwrap_or_else(|| format!("stage-{index} ")) };
-        let triggers = result.steps.iter().filter(|s| s.instruction == plan.from_instruction).count();
+        // The first step is the FROM itself; ONBUILD triggers follow at the same instruction.
+        let triggers = result.steps.iter().skip(1).filter(|s| s.instruction == plan.from_instruction).count();
         let body_ops = plan
             .body
             .clone()
@@ -137,7 +138,7 @@ pub fn build_log_cached(report: &Report, dockerfile: &str, cache: Option<&CacheR
                 (LogStatus::Cached, Vec::new())
             } else {
                 let detail = match size {
-                    Some(n) => format!("layer {}{}", human_size(n), if result.uncertain { ", estimated" } else { "" }),
+                    Some(n) => format!("layer {}", human_size(n)),
                     None => "no layer: nothing changed on disk".to_string(),
                 };
                 (LogStatus::Done, vec![detail])

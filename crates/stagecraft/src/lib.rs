@@ -27,6 +27,7 @@ pub mod report;
 pub mod shell;
 pub mod sizes;
 pub mod span;
+pub mod steps;
 pub mod suggest;
 pub mod vfs;
 

@@ -9,104 +9,15 @@
 //! `line N CACHED` / `line N RUN` (every step starting on line N), `miss: <text>` (the first
 //! miss's explanation contains it), `any miss: <text>` (some miss's does), `no miss`, `stage X not built`.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::{parse_case, simulate, Case};
 use stagecraft::buildlog::{build_log_cached, LogStatus};
 use stagecraft::cache::{compare, CacheReport};
 use stagecraft::report::Report;
-use stagecraft::{BuildContext, Simulation};
-
-#[derive(Clone, Default)]
-struct Build {
-    dockerfile: String,
-    context: BTreeMap<String, String>,
-    build_args: BTreeMap<String, String>,
-    target: Option<String>,
-}
-
-struct Case {
-    before: Build,
-    after: Build,
-    want: Vec<String>,
-}
-
-fn options(body: &str, build: &mut Build) {
-    build.build_args.clear();
-    build.target = None;
-    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match line.split_once(": ") {
-            Some(("target", t)) => build.target = Some(t.to_string()),
-            Some(("arg", kv)) => {
-                let (k, v) = kv.split_once('=').expect("arg: K=V");
-                build.build_args.insert(k.to_string(), v.to_string());
-            }
-            _ => panic!("unknown option line {line:?}"),
-        }
-    }
-}
-
-fn parse_case(text: &str) -> Case {
-    let mut sections: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix("-- ").and_then(|h| h.strip_suffix(" --")) {
-            Some(header) => sections.push((header.to_string(), String::new())),
-            None => {
-                if let Some((_, body)) = sections.last_mut() {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
-    let mut before = Build::default();
-    let mut want = Vec::new();
-    let mut edits = Vec::new();
-    for (header, body) in sections {
-        match header.as_str() {
-            "Dockerfile" => before.dockerfile = body,
-            "options" => options(&body, &mut before),
-            "want" => want = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
-            h if h.starts_with("then ") => edits.push((h.trim_start_matches("then ").to_string(), body)),
-            h => match h.strip_prefix("context/") {
-                Some(path) => {
-                    before.context.insert(path.to_string(), body);
-                }
-                None => panic!("unknown section {h:?}"),
-            },
-        }
-    }
-    let mut after = before.clone();
-    for (header, body) in edits {
-        if header == "Dockerfile" {
-            after.dockerfile = body;
-        } else if header == "options" {
-            options(&body, &mut after);
-        } else if let Some(path) = header.strip_prefix("removed context/") {
-            after.context.remove(path);
-        } else if let Some(path) = header.strip_prefix("context/") {
-            after.context.insert(path.to_string(), body);
-        } else {
-            panic!("unknown edit section {header:?}");
-        }
-    }
-    Case { before, after, want }
-}
-
-fn simulate(build: &Build) -> Report {
-    let mut context = BuildContext::new();
-    for (path, content) in &build.context {
-        context.add_file(path, content.as_bytes());
-    }
-    stagecraft::simulate(&Simulation {
-        dockerfile: &build.dockerfile,
-        dockerfile_name: None,
-        context: &context,
-        build_args: build.build_args.clone(),
-        target: build.target.as_deref(),
-        strict: false,
-    })
-}
 
 fn dump(report: &Report, dockerfile: &str, cache: &CacheReport) -> String {
     let log = build_log_cached(report, dockerfile, Some(cache));
@@ -165,29 +76,12 @@ fn check(path: &Path) -> Result<(), String> {
     if !failed.is_empty() {
         return Err(format!("{}: not as wanted: {failed:?}\n{actual}", path.display()));
     }
-    let expect_path = path.with_extension("expect");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expect_path, &actual).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expect_path).unwrap_or_default();
-    if expected != actual {
-        return Err(format!("{}: dump differs\n--- expected\n{expected}\n--- actual\n{actual}", path.display()));
-    }
-    Ok(())
-}
-
-fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/cache");
-    let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("test_data/cache").filter_map(|e| Some(e.ok()?.path())).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
-    cases.sort();
-    cases
+    common::expect(path, &actual)
 }
 
 #[test]
 fn cache_cases_match_their_dumps() {
-    let cases = cases();
+    let cases = common::cases("cache");
     assert!(cases.len() >= 8, "expected the cache cases in test_data/cache, found {}", cases.len());
     let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
     assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
@@ -195,7 +89,7 @@ fn cache_cases_match_their_dumps() {
 
 #[test]
 fn an_unchanged_build_is_fully_cached() {
-    for path in cases() {
+    for path in common::cases("cache") {
         let text = std::fs::read_to_string(&path).expect("case");
         let case = parse_case(&text);
         let report = simulate(&case.before);

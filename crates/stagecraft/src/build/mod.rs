@@ -50,10 +50,13 @@ pub struct LayerRecord {
     pub whiteouts: Vec<String>,
 }
 
-/// The state after one instruction, for stepping through a build.
+/// The state after one instruction, for stepping through a build. A stage's first step is its
+/// FROM (the base it starts from); ONBUILD triggers share the FROM's instruction index.
 #[derive(Clone, Debug)]
 pub struct Step {
     pub instruction: usize,
+    /// The instruction as one line (continuations joined, heredoc bodies left out).
+    pub text: String,
     /// The line it starts on (an ONBUILD trigger's is its stage's FROM line, as in BuildKit).
     pub line: usize,
     pub fs: Fs,
@@ -235,6 +238,26 @@ pub fn build(
 fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResult {
     let stage = &ctx.plan.stages[index];
     let mut state = base::initial_state(ctx, stage, done);
+    if let Some(from) = ctx.dockerfile.instructions.get(stage.from_instruction) {
+        let summary = match &stage.base {
+            Base::Scratch => "an empty filesystem (scratch)".to_string(),
+            Base::Stage(p) => format!("stage {}, {}", ctx.plan.stages[*p].label(), crate::report::human_size(state.layers.iter().map(|l| l.size_bytes).sum())),
+            Base::Image(r) => {
+                let guess = if state.base.known { "" } else { ", estimated" };
+                format!("the image {r}, {}{guess}", crate::report::human_size(state.base.size_bytes))
+            }
+        };
+        let step = Step {
+            instruction: stage.from_instruction,
+            text: ctx.one_line(from),
+            line: ctx.line_of(from),
+            fs: state.fs.clone(),
+            summary,
+            op: None,
+            layer: state.layers.iter().find(|l| l.is_base && l.stage == index).map(|l| l.id),
+        };
+        state.steps.push(step);
+    }
 
     // Triggers of a parent stage run first, as if written right after FROM.
     let triggers = std::mem::take(&mut state.onbuild);
@@ -352,7 +375,7 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
         }
     }
     let line = ctx.dockerfile.instructions.get(i).map(|f| ctx.line_of(f)).unwrap_or(0);
-    state.steps.push(Step { instruction: i, line, fs: state.fs.clone(), summary, op, layer: kept_layer });
+    state.steps.push(Step { instruction: i, text: ctx.one_line(ins), line, fs: state.fs.clone(), summary, op, layer: kept_layer });
 }
 
 /// The operation's name and settings as they are before it runs (see `StepOp`).
