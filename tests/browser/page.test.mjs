@@ -291,3 +291,101 @@ test("without the package data the page says so once and keeps working on estima
   p.errors.length = 0;
   p.done();
 });
+
+/** The build log's step entries (not the internal ones): [name, status]. */
+async function logSteps(page) {
+  return page.$$eval("#build-log li.entry:not(.internal)", (els) =>
+    els.map((e) => [e.querySelector(".log-name").textContent, e.dataset.status, e.classList.contains("first-miss-entry")]),
+  );
+}
+
+test("editing a context file: the build log marks the steps before the first miss CACHED and names the file", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  // The default example (Go into alpine), built once when it opened: nothing to rebuild.
+  await page.click("#build-log-panel summary");
+  await page.waitForSelector("#build-log");
+  assert.match(await page.textContent("#cache-summary"), /Nothing changed/);
+  assert.ok((await logSteps(page)).every(([, status]) => status === "CACHED"));
+
+  await page.click('#context li[data-path="main.go"] button.name');
+  await page.fill("#file-text", 'package main\n\nfunc main() { println("changed") }\n');
+  await page.waitForSelector("#first-miss");
+  const miss = await page.textContent("#first-miss");
+  assert.match(miss, /main\.go/);
+  assert.match(miss, /COPY \*\.go \.\//);
+  const steps = await logSteps(page);
+  const first = steps.findIndex(([, , isFirst]) => isFirst);
+  assert.match(steps[first][0], /\[build \d\/\d\] COPY \*\.go \.\//);
+  assert.equal(steps[first][1], "DONE");
+  // The builder's steps before it come from the cache, its steps after it run again.
+  const builder = steps.filter(([name]) => name.startsWith("[build "));
+  const at = builder.findIndex(([, , isFirst]) => isFirst);
+  assert.ok(at > 0);
+  assert.deepEqual(builder.slice(0, at).map(([, s]) => s), Array(at).fill("CACHED"));
+  assert.deepEqual(builder.slice(at).map(([, s]) => s), Array(builder.length - at).fill("DONE"));
+  assert.match(await page.textContent("#cache-summary"), /\d+ of \d+ steps from the cache, \d+ run again/);
+  await screenshot(page, "build-log-first-miss");
+
+  // Build: this becomes the cache, and running it again would change nothing.
+  await page.click("#build-now");
+  await page.waitForFunction(() => !document.querySelector("#first-miss"));
+  assert.match(await page.textContent("#cache-summary"), /Nothing changed/);
+  // An empty cache runs everything.
+  await page.click("#clear-cache");
+  await page.waitForSelector("#cache-summary:text('The cache is empty')");
+  assert.ok((await logSteps(page)).every(([, status]) => status === "DONE"));
+  p.done();
+});
+
+test("stepping through a build: the editor marks the instruction, the files and the explanation follow", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await setDockerfile(page, TWO_STAGES);
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  await page.click("#step-through summary");
+  await page.waitForSelector("#stepper");
+  assert.equal(await page.textContent("#step-count"), "Step 1 of 5");
+  assert.match(await page.textContent("#step-explanation"), /^FROM starts the stage from .*alpine:3\.22/);
+  assert.equal(await page.getAttribute("#current-step", "data-line"), "1");
+  assert.match(await page.textContent("#files-caption"), /after step 1 of 5 \(stage builder, line 1\)/);
+  assert.ok(!(await treePaths(page)).includes("/src/greeting.txt"));
+
+  // With the keyboard: the panel takes focus, the arrows step.
+  await page.focus("#stepper");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.textContent("#step-count"), "Step 3 of 5");
+  assert.equal(await page.getAttribute("#current-step", "data-line"), "3");
+  assert.match(await page.textContent("#step-explanation"), /^COPY /);
+  await page.waitForSelector('#files li[data-path="/src/greeting.txt"]');
+  // The heredoc's body belongs to the instruction: the mark covers its lines.
+  assert.equal(await page.$eval("#current-step", (e) => e.getBoundingClientRect().height), 60);
+
+  await page.keyboard.press("End");
+  assert.equal(await page.textContent("#step-count"), "Step 5 of 5");
+  assert.match(await page.textContent("#step-explanation"), /^COPY --from=builder copied 1 file, 23 B, from stage builder/);
+  assert.equal(await page.getAttribute("#current-step", "data-line"), "8");
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  assert.ok(!(await treePaths(page)).includes("/src/greeting.txt"));
+  // The graph shows which stage the step belongs to.
+  assert.match(await page.getAttribute('#stage-graph [data-stage="1"]', "class"), /selected/);
+  await screenshot(page, "step-through");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "step-through-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Buttons, and the list of steps.
+  await page.click("#step-prev");
+  assert.equal(await page.textContent("#step-count"), "Step 4 of 5");
+  await page.click("#step-first");
+  assert.equal(await page.textContent("#step-count"), "Step 1 of 5");
+  await page.click(".step-list li:nth-child(3) button");
+  assert.equal(await page.textContent("#step-count"), "Step 3 of 5");
+  // Closing the panel: the final image's files and no mark.
+  await page.click("#step-through summary");
+  await page.waitForFunction(() => !document.querySelector("#current-step"));
+  assert.equal(await page.$("#files-caption"), null);
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  p.done();
+});

@@ -130,6 +130,18 @@ impl Project {
             .map(|a| (a.name.trim().to_string(), a.value.clone()))
             .collect()
     }
+
+    /// What the core makes of it, as `docker build` in lenient mode.
+    pub fn simulate(&self) -> stagecraft::Report {
+        stagecraft::simulate(&stagecraft::Simulation {
+            dockerfile: &self.dockerfile,
+            dockerfile_name: None,
+            context: &self.context(),
+            build_args: self.build_arg_map(),
+            target: self.target.as_deref(),
+            strict: false,
+        })
+    }
 }
 
 /// `./a//b/` → `a/b`; `None` when nothing is left or the path climbs out of the context.

@@ -25,12 +25,25 @@ pub struct State {
     pub example: Option<&'static str>,
     /// The package data fetched after the first render: the report is derived from it too.
     pub packages: PackageData,
+    /// The simulated build cache: the project as it was last built ("Build", or opening a
+    /// project, which builds it once). `None`: an empty cache. The build log compares the
+    /// current build against it, as Docker compares against the layers it has.
+    pub built: Option<Rc<Project>>,
+    /// The build log is open: the log and the cache comparison are computed only then.
+    pub log_open: bool,
+    /// Stepping through the build: the current step, an index into `stagecraft::steps::steps`
+    /// (clamped by the view when an edit leaves fewer steps). `None`: not stepping.
+    pub step: Option<usize>,
 }
 
 impl State {
     pub fn new(project: Project) -> State {
+        let project = Rc::new(project);
         State {
-            project: Rc::new(project),
+            built: Some(project.clone()),
+            log_open: false,
+            step: None,
+            project,
             selected_stage: None,
             viewed_file: None,
             editing: None,
@@ -78,6 +91,24 @@ pub enum Action {
     Notify(Option<String>),
     /// The package data arrived (or did not): the report is recomputed.
     PackageData(PackageData),
+    /// "Build": the current project becomes the build cache.
+    Build,
+    /// Empties the build cache (as `docker builder prune`): every step runs.
+    ClearCache,
+    ShowLog(bool),
+    /// Starts (at the first step) or stops stepping through the build.
+    Stepping(bool),
+    /// Moves to another step; `count` is how many steps the current build has.
+    Step { to: StepMove, count: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepMove {
+    First,
+    Previous,
+    Next,
+    Last,
+    To(usize),
 }
 
 impl Reducible for State {
@@ -95,6 +126,17 @@ impl Reducible for State {
 }
 
 impl State {
+    /// A newly opened project: built once (the cache holds it), with the page's panels as
+    /// they were and a step-through starting again at the first step.
+    fn opened(&self, project: Project) -> State {
+        State {
+            packages: self.packages.clone(),
+            log_open: self.log_open,
+            step: self.step.map(|_| 0),
+            ..State::new(project)
+        }
+    }
+
     fn project_mut(&mut self) -> &mut Project {
         Rc::make_mut(&mut self.project)
     }
@@ -177,6 +219,8 @@ impl State {
                 self.viewed_file = None;
             }
             Action::SelectStage(stage) => {
+                // Choosing a stage to look at leaves the step-through, whose files it replaces.
+                self.step = None;
                 if self.selected_stage != stage {
                     self.selected_stage = stage;
                     self.viewed_file = None;
@@ -186,21 +230,40 @@ impl State {
             Action::Load(project) => {
                 *self = State {
                     notice: self.notice.take(),
-                    packages: self.packages.clone(),
-                    ..State::new(project)
+                    ..self.opened(project)
                 };
             }
             Action::LoadExample(id) => {
                 if let Some(example) = examples::find(id) {
                     *self = State {
                         example: Some(example.id),
-                        packages: self.packages.clone(),
-                        ..State::new(example.project())
+                        ..self.opened(example.project())
                     };
                 }
             }
             Action::Notify(notice) => self.notice = notice,
             Action::PackageData(packages) => self.packages = packages,
+            Action::Build => self.built = Some(self.project.clone()),
+            Action::ClearCache => self.built = None,
+            Action::ShowLog(open) => self.log_open = open,
+            Action::Stepping(on) => {
+                if on != self.step.is_some() {
+                    self.step = on.then_some(0);
+                }
+            }
+            Action::Step { to, count } => {
+                if let Some(current) = self.step {
+                    let last = count.saturating_sub(1);
+                    let current = current.min(last);
+                    self.step = Some(match to {
+                        StepMove::First => 0,
+                        StepMove::Previous => current.saturating_sub(1),
+                        StepMove::Next => (current + 1).min(last),
+                        StepMove::Last => last,
+                        StepMove::To(i) => i.min(last),
+                    });
+                }
+            }
         }
     }
 }
@@ -413,5 +476,52 @@ mod tests {
             ],
         );
         assert_eq!(s.packages, PackageData::Loaded);
+    }
+
+    #[test]
+    fn the_cache_is_the_last_build() {
+        let s = start();
+        // Opening a project builds it once.
+        assert_eq!(s.built.as_ref(), Some(&s.project));
+        let s = reduce(s, [Action::SetDockerfile("FROM alpine:3.22\nCOPY . /srv\n".into())]);
+        assert!(s.built.as_ref().unwrap().dockerfile.contains("/app"));
+        assert_eq!(s.project.dockerfile, "FROM alpine:3.22\nCOPY . /srv\n");
+        let s = reduce(s, [Action::Build]);
+        assert_eq!(s.built.as_ref(), Some(&s.project));
+        let s = reduce(s, [Action::ClearCache]);
+        assert_eq!(s.built, None);
+        // Another project: built once, the log stays open.
+        let s = reduce(s, [Action::ShowLog(true), Action::LoadExample("java-multi")]);
+        assert_eq!(s.built.as_ref(), Some(&s.project));
+        assert!(s.log_open);
+        let s = reduce(s, [Action::Load(Project::new("FROM scratch", &[]))]);
+        assert_eq!(s.built.as_ref().unwrap().dockerfile, "FROM scratch");
+    }
+
+    #[test]
+    fn stepping_moves_within_the_build() {
+        let count = 5;
+        let step = |s: &State, to| reduce(s.clone(), [Action::Step { to, count }]).step;
+        let s = start();
+        // Not stepping: moves do nothing.
+        assert_eq!(step(&s, StepMove::Next), None);
+        let s = reduce(s, [Action::Stepping(true)]);
+        assert_eq!(s.step, Some(0));
+        assert_eq!(step(&s, StepMove::Previous), Some(0));
+        assert_eq!(step(&s, StepMove::Next), Some(1));
+        assert_eq!(step(&s, StepMove::Last), Some(4));
+        assert_eq!(step(&s, StepMove::To(9)), Some(4));
+        let s = reduce(s, [Action::Step { to: StepMove::Last, count }]);
+        assert_eq!(step(&s, StepMove::Next), Some(4));
+        assert_eq!(step(&s, StepMove::First), Some(0));
+        // An edit left fewer steps: moves start from the last one there is.
+        let s2 = reduce(s.clone(), [Action::Step { to: StepMove::Previous, count: 2 }]);
+        assert_eq!(s2.step, Some(0));
+        // Starting again while stepping keeps the place; stopping forgets it.
+        assert_eq!(reduce(s.clone(), [Action::Stepping(true)]).step, Some(4));
+        assert_eq!(reduce(s.clone(), [Action::Stepping(false)]).step, None);
+        // A new project starts again at the first step; choosing a stage stops stepping.
+        assert_eq!(reduce(s.clone(), [Action::LoadExample("go-scratch")]).step, Some(0));
+        assert_eq!(reduce(s, [Action::SelectStage(Some(0))]).step, None);
     }
 }

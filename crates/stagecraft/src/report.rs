@@ -221,8 +221,14 @@ fn file_report(path: &str, node: &Node, line: Option<usize>) -> FileReport {
 /// A built stage's files, each with the line of the instruction that last wrote it: the
 /// target's image files, or any other stage's for views that show it.
 pub fn stage_files(stage: &StageResult) -> Vec<FileReport> {
+    files_at(stage, &stage.fs)
+}
+
+/// The files of one of a stage's filesystems as they were after one of its steps
+/// (`build::Step::fs`, for stepping through a build), each with the line that wrote it.
+pub fn files_at(stage: &StageResult, fs: &Fs) -> Vec<FileReport> {
     let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| l.line);
-    stage.fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect()
+    fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect()
 }
 
 /// The files of any filesystem, for views of a stage that is not the target.

@@ -3,20 +3,20 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use stagecraft::report::{stage_files, FileReport};
-use stagecraft::Report;
+use stagecraft::report::{files_at, stage_files, FileReport};
 use yew::prelude::*;
 
 use super::{
     build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel,
     diagnostics::Diagnostics, editor::Editor, examples_menu::ExamplesMenu, file_tree::FileTree,
     file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar, stage_graph::StageGraph,
+    step_through::{step_infos, StepThrough},
     target_select::TargetSelect,
+    build_log::BuildLogPanel,
 };
 use crate::browser;
 use crate::examples;
 use crate::package_data::{self, PackageData};
-use crate::project::Project;
 use crate::share::{self, Link};
 use crate::shared::Shared;
 use crate::state::{Action, State};
@@ -77,17 +77,6 @@ fn initial(mode: Mode) -> State {
     }
 }
 
-fn simulate(p: &Project) -> Report {
-    stagecraft::simulate(&stagecraft::Simulation {
-        dockerfile: &p.dockerfile,
-        dockerfile_name: None,
-        context: &p.context(),
-        build_args: p.build_arg_map(),
-        target: p.target.as_deref(),
-        strict: false,
-    })
-}
-
 /// Beside the editor's heading (so nothing moves when it goes): a word while the package
 /// data loads, nothing once it is in, and once, if it failed, why sizes stay estimates.
 fn package_status(packages: &PackageData) -> Html {
@@ -112,8 +101,51 @@ pub fn App() -> Html {
     // A new generation of package data (it arrived, or failed) recomputes the report too.
     let report = Shared(use_memo(
         (state.project.clone(), state.packages.clone()),
-        |(p, _)| simulate(p),
+        |(p, _)| p.simulate(),
     ));
+    // The cached build's report, only while the log is open; the cache usually holds the
+    // project as it opened, so it is simulated again only when Build or a new project moves it.
+    let same_as_built = state
+        .built
+        .as_ref()
+        .is_some_and(|b| Rc::ptr_eq(b, &state.project));
+    let built_report = use_memo(
+        (
+            state.built.clone(),
+            state.packages.clone(),
+            state.log_open && !same_as_built,
+        ),
+        |(built, _, needed)| {
+            built
+                .as_ref()
+                .filter(|_| *needed)
+                .map(|p| Shared(Rc::new(p.simulate())))
+        },
+    );
+    let previous = match (state.log_open, &state.built) {
+        (false, _) | (_, None) => None,
+        (true, Some(_)) if same_as_built => Some(report.clone()),
+        (true, Some(_)) => (*built_report).clone(),
+    };
+    // Stepping: every step while the panel is open, and the current step's files.
+    let steps = use_memo((report.clone(), state.step.is_some()), |(r, on)| {
+        if *on {
+            step_infos(r)
+        } else {
+            Vec::new()
+        }
+    });
+    let step = state
+        .step
+        .filter(|_| !steps.is_empty())
+        .map(|i| i.min(steps.len() - 1));
+    let step_files: Rc<Option<Rc<Vec<FileReport>>>> = use_memo((report.clone(), step), |(r, step)| {
+        let i = (*step)?;
+        let views = stagecraft::steps::steps(r);
+        let view = views.get(i)?;
+        Some(Rc::new(files_at(r.stage(view.stage)?, view.fs)))
+    });
+    let current_step = step.and_then(|i| steps.get(i));
     let shown = state
         .selected_stage
         .filter(|i| *i < report.plan.stages.len())
@@ -123,9 +155,30 @@ pub fn App() -> Html {
             .map(stage_files)
             .unwrap_or_default()
     });
-    let base_line = shown
+    // While stepping, the file tree shows the current step's files instead.
+    let tree_stage = current_step.map(|s| s.stage).or(shown);
+    let base_line = tree_stage
         .and_then(|i| report.stage(i))
         .and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
+    let tree_files = match (*step_files).clone() {
+        Some(f) if current_step.is_some() => f,
+        _ => files.clone(),
+    };
+    let caption = current_step.map(|s| {
+        AttrValue::from(format!(
+            "after step {} of {} (stage {}, line {})",
+            step.unwrap_or(0) + 1,
+            steps.len(),
+            s.stage_label,
+            s.line
+        ))
+    });
+    let current_lines = current_step.and_then(|s| {
+        let span = report.dockerfile.instructions.get(s.instruction)?.span;
+        let text = state.project.dockerfile.as_bytes();
+        let inner = text.get(span.start..span.end.saturating_sub(1).max(span.start))?;
+        Some((s.line, s.line + inner.iter().filter(|b| **b == b'\n').count()))
+    });
     let goto = use_state(|| None::<(usize, u32)>);
     let dispatch = {
         let state = state.clone();
@@ -244,9 +297,10 @@ pub fn App() -> Html {
                 <div class="pane left">
                     <section class="editor-pane">
                         <h2><label for="dockerfile">{"Dockerfile"}</label>{ package_status(&state.packages) }</h2>
-                        <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} />
+                        <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} current={current_lines} />
                         <Diagnostics report={report.clone()} on_goto={on_goto.clone()} />
                     </section>
+                    <BuildLogPanel project={state.project.clone()} report={report.clone()} {previous} open={state.log_open} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
                     if !mode.embed {
                         <ContextPanel project={state.project.clone()} editing={state.editing.clone()} readonly={mode.readonly} dispatch={dispatch.clone()} />
                     }
@@ -254,7 +308,7 @@ pub fn App() -> Html {
                 <div class="pane right">
                     <section class="stages" aria-label="Stages">
                         <h2>{"Stages"}</h2>
-                        <StageGraph report={report.clone()} selected={state.selected_stage} on_select={on_select} />
+                        <StageGraph report={report.clone()} selected={current_step.map(|s| s.stage).or(state.selected_stage)} on_select={on_select} />
                         if !mode.embed {
                             <div class="inputs">
                                 <TargetSelect report={report.clone()} target={state.project.target.clone()} on_change={on_target} />
@@ -266,9 +320,10 @@ pub fn App() -> Html {
                         <button type="button" class="back" id="show-final" onclick={back_to_image}>{"← Show the final image"}</button>
                     }
                     <ImagePanel report={report.clone()} stage={shown} on_goto={on_goto.clone()} />
-                    <FileTree files={files.clone()} {base_line} viewed={state.viewed_file.clone()} {on_view} on_goto={on_goto.clone()} />
+                    <StepThrough current={step.or(state.step)} steps={steps.clone()} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
+                    <FileTree files={tree_files.clone()} {base_line} viewed={state.viewed_file.clone()} {on_view} on_goto={on_goto.clone()} {caption} />
                     if let Some(path) = &state.viewed_file {
-                        <FileViewer files={files.clone()} path={path.clone()} on_close={close_viewer} />
+                        <FileViewer files={tree_files.clone()} path={path.clone()} on_close={close_viewer} />
                     }
                     if let Some(config) = config {
                         if !mode.embed { <ConfigPanel {config} /> }

@@ -22,6 +22,8 @@ pub struct EditorProps {
     /// A line to move the caret to (set by clicking a diagnostic), with a counter so the
     /// same line can be asked twice.
     pub goto: Option<(usize, u32)>,
+    /// Lines to mark (first, last): the instruction of the current step when stepping.
+    pub current: Option<(usize, usize)>,
 }
 
 #[component]
@@ -137,11 +139,33 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    // The current step's lines, marked behind the text and scrolled into the editor's view
+    // (the editor box only: the page stays where the step buttons are).
+    let boxed = use_node_ref();
+    {
+        let boxed = boxed.clone();
+        use_effect_with(props.current, move |current| {
+            if let (Some((first, last)), Some(el)) = (current, boxed.cast::<web_sys::Element>()) {
+                let (top, bottom) = band(*first, *last);
+                let (top, bottom) = (top as i32, bottom as i32);
+                let (scroll, height) = (el.scroll_top(), el.client_height());
+                if top < scroll {
+                    el.set_scroll_top(top - LINE_HEIGHT as i32);
+                } else if bottom > scroll + height {
+                    el.set_scroll_top(bottom - height + LINE_HEIGHT as i32);
+                }
+            }
+        });
+    }
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
     html! {
-        <div class="editor">
+        <div class="editor" ref={boxed}>
             <div class="gutter" aria-hidden="true" ref={layers[0].clone()}></div>
             <div class="code" style={format!("min-width:calc({widest}ch + 16px)")}>
+                if let Some((first, last)) = props.current {
+                    <div class="current-step" id="current-step" aria-hidden="true" data-line={first.to_string()}
+                         style={{ let (top, bottom) = band(first, last); format!("top:{top}px;height:{}px", bottom - top) }}></div>
+                }
                 <div class="ed-layer highlight" aria-hidden="true" ref={layers[1].clone()}></div>
                 <div class="ed-layer squiggles" aria-hidden="true" ref={layers[2].clone()}></div>
                 <textarea
@@ -159,6 +183,18 @@ pub fn Editor(props: &EditorProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// The editor's line height and top padding in pixels (style.css: `.editor`, `.ed-layer`).
+const LINE_HEIGHT: usize = 20;
+const PADDING: usize = 8;
+
+/// Where lines `first..=last` (from 1) are in the editor box: top and bottom in pixels.
+fn band(first: usize, last: usize) -> (usize, usize) {
+    let first = first.max(1);
+    let last = last.max(first);
+    let top = PADDING + (first - 1) * LINE_HEIGHT;
+    (top, top + (last - first + 1) * LINE_HEIGHT)
 }
 
 /// Line numbers, each marked with its worst diagnostic and carrying the messages as a tooltip.

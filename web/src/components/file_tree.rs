@@ -18,6 +18,9 @@ pub struct FileTreeProps {
     pub viewed: Option<String>,
     pub on_view: Callback<Option<String>>,
     pub on_goto: Callback<usize>,
+    /// What the files are, when not the image or stage shown above (a step of the build).
+    #[prop_or_default]
+    pub caption: Option<AttrValue>,
 }
 
 #[component]
@@ -65,6 +68,9 @@ pub fn FileTree(props: &FileTreeProps) -> Html {
         <section class="files" id="files">
             <div class="files-head">
                 <h3>{"Files"}</h3>
+                if let Some(caption) = &props.caption {
+                    <span class="files-caption" id="files-caption">{caption}</span>
+                }
                 <span class="sort" role="group" aria-label="Sort files">
                     <button type="button" aria-pressed={(*order == Order::Name).to_string()} onclick={sort_by(Order::Name)}>{"by name"}</button>
                     <button type="button" aria-pressed={(*order == Order::Size).to_string()} onclick={sort_by(Order::Size)}>{"by size"}</button>

@@ -3,6 +3,7 @@
 pub mod add_entry;
 pub mod app;
 pub mod build_args;
+pub mod build_log;
 pub mod config_panel;
 pub mod context_panel;
 pub mod diagnostics;
@@ -15,4 +16,5 @@ pub mod file_viewer;
 pub mod image_panel;
 pub mod share_bar;
 pub mod stage_graph;
+pub mod step_through;
 pub mod target_select;

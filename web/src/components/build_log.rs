@@ -1,0 +1,163 @@
+//! The build log: what `docker build --progress=plain` would print for the current build,
+//! given the build cache (the project as last built, `State::built`), with each step CACHED
+//! or run again and the first cache miss explained. Computed only while the panel is open.
+
+use std::rc::Rc;
+
+use stagecraft::buildlog::{build_log_cached, BuildLog, LogEntry, LogStatus};
+use stagecraft::cache::{compare, CacheReport};
+use stagecraft::report::human_size;
+use stagecraft::Report;
+use yew::prelude::*;
+
+use crate::project::Project;
+use crate::shared::Shared;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct BuildLogPanelProps {
+    pub project: Rc<Project>,
+    pub report: Shared<Report>,
+    /// The report of the cached build; `None` for an empty cache (or while closed).
+    pub previous: Option<Shared<Report>>,
+    pub open: bool,
+    pub dispatch: Callback<Action>,
+    pub on_goto: Callback<usize>,
+}
+
+struct Computed {
+    log: BuildLog,
+    cache: Option<CacheReport>,
+}
+
+#[component]
+pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
+    // The report changes with the project, so the project's text need not be a key.
+    let computed = {
+        let project = props.project.clone();
+        use_memo(
+            (props.report.clone(), props.previous.clone(), props.open),
+            move |(report, previous, open)| {
+                open.then(|| {
+                    let cache = previous.as_ref().map(|p| compare(p, report));
+                    Computed {
+                        log: build_log_cached(report, &project.dockerfile, cache.as_ref()),
+                        cache,
+                    }
+                })
+            },
+        )
+    };
+    let ontoggle = {
+        let (dispatch, open) = (props.dispatch.clone(), props.open);
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            if el.open() != open {
+                dispatch.emit(Action::ShowLog(el.open()));
+            }
+        })
+    };
+    let body = match computed.as_ref() {
+        Some(c) => body(c, props),
+        None => html! {},
+    };
+    html! {
+        <section class="build-log-panel" id="build-log-panel">
+            <details open={props.open} {ontoggle}>
+                <summary><h2>{"Build log and cache"}</h2></summary>
+                {body}
+            </details>
+        </section>
+    }
+}
+
+fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
+    let build = props.dispatch.reform(|_| Action::Build);
+    let clear = props.dispatch.reform(|_| Action::ClearCache);
+    let first = c.cache.as_ref().and_then(|cache| {
+        let miss = cache.first_miss()?;
+        let step = cache.steps.get(miss.step)?;
+        Some((step.stage, step.step, step.line, miss.explanation.clone()))
+    });
+    let summary = match &c.cache {
+        None => "The cache is empty: every step runs.".to_string(),
+        Some(cache) if cache.rebuilt_count() == 0 => {
+            "Nothing changed since the last build: every step comes from the cache.".to_string()
+        }
+        Some(cache) => format!(
+            "{} of {} steps from the cache, {} run again.",
+            cache.cached_count(),
+            cache.steps.len(),
+            cache.rebuilt_count()
+        ),
+    };
+    let is_first = |e: &LogEntry| {
+        first
+            .as_ref()
+            .is_some_and(|(stage, step, ..)| e.stage == Some(*stage) && e.step == *step)
+    };
+    html! {
+        <>
+            <p class="hint">{"The cache is your last build: opening a project builds it once, and Build builds it again. Edits since then show what docker build would run again."}</p>
+            <div class="log-actions">
+                <button type="button" id="build-now" onclick={build} title="Keep this build in the cache, as running docker build does">{"Build"}</button>
+                <button type="button" id="clear-cache" onclick={clear} disabled={props.previous.is_none()} title="Empty the build cache, as docker builder prune does">{"Clear cache"}</button>
+                <span id="cache-summary" class="cache-summary" role="status">{summary}</span>
+            </div>
+            if let Some((_, _, line, explanation)) = &first {
+                <p class="first-miss" id="first-miss">
+                    <strong>{"First cache miss"}</strong>
+                    {" "}<button type="button" class="link" onclick={props.on_goto.reform({ let line = *line; move |_| line })}>{format!("line {line}")}</button>
+                    {": "}{code_spans(explanation)}
+                </p>
+            }
+            <ol class="log" id="build-log" aria-label="Build log">
+                { for c.log.entries.iter().map(|e| entry(e, is_first(e), &props.on_goto)) }
+            </ol>
+            if let Some(error) = &c.log.error {
+                <p class="log-error">{format!("ERROR: failed to solve: {}", error.message)}</p>
+            }
+        </>
+    }
+}
+
+fn entry(e: &LogEntry, first_miss: bool, on_goto: &Callback<usize>) -> Html {
+    let status = e.status.as_str();
+    let class = classes!(
+        "entry",
+        status.to_ascii_lowercase(),
+        e.stage.is_none().then_some("internal"),
+        first_miss.then_some("first-miss-entry")
+    );
+    let line = e.line.map(|l| {
+        let goto = on_goto.reform(move |_| l);
+        html! { <button type="button" class="link log-line" onclick={goto} title="Go to the instruction">{format!("L{l}")}</button> }
+    });
+    let detail = match &e.status {
+        LogStatus::Error(message) => message.clone(),
+        LogStatus::Cached => String::new(),
+        LogStatus::Done => match (e.stage, e.size_bytes) {
+            (Some(_), Some(n)) => format!("+{}", human_size(n)),
+            _ => String::new(),
+        },
+    };
+    html! {
+        <li class={class} data-status={status} title={e.details.join("\n")}>
+            <span class="num">{format!("#{}", e.number)}</span>
+            <span class="log-name">{&e.name}</span>
+            {for line}
+            <span class="log-detail">{detail}</span>
+            <span class="badge">{status}</span>
+            if first_miss { <span class="miss-mark">{"← first miss"}</span> }
+        </li>
+    }
+}
+
+/// The core's explanations quote names between backticks: show those as code.
+fn code_spans(text: &str) -> Html {
+    html! {
+        { for text.split('`').enumerate().map(|(i, part)| {
+            if i % 2 == 1 { html! { <code>{part}</code> } } else { html! { {part} } }
+        }) }
+    }
+}
