@@ -129,6 +129,32 @@ test("a file added to the build context is copied into the image", async () => {
   await page.waitForSelector('#context li[data-path="blob.bin"]');
   assert.match(await page.textContent('#context li[data-path="blob.bin"] .size'), /307 kB \(size only\)/);
   assert.equal(await page.textContent('#context li[data-path="notes.txt"] .size'), "9 B");
+  // A folder dropped from the desktop: walked through the entries API (webkitGetAsEntry,
+  // readEntries in batches until an empty one, file()), with the folder's own name kept.
+  // A synthetic drop cannot carry real entries, so it carries objects with the same members.
+  await page.evaluate(() => {
+    const file = (fullPath, text) => ({
+      isFile: true, isDirectory: false, name: fullPath.split("/").pop(), fullPath,
+      file: (ok) => ok(new File([text], fullPath.split("/").pop())),
+    });
+    const dir = (fullPath, batches) => ({
+      isFile: false, isDirectory: true, name: fullPath.split("/").pop(), fullPath,
+      createReader: () => { let i = 0; return { readEntries: (ok) => ok(batches[i++] || []) }; },
+    });
+    const root = dir("/site", [
+      [file("/site/index.html", "<h1>hi</h1>\n"), dir("/site/img", [[file("/site/img/logo.svg", "<svg/>")]])],
+      [file("/site/app.js", "console.log(1)\n"), dir("/site/empty", [])],
+    ]);
+    const items = { length: 1, 0: { kind: "file", webkitGetAsEntry: () => root } };
+    const drop = new DragEvent("drop", { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, "dataTransfer", { value: { items, files: [] } });
+    document.querySelector("#context").dispatchEvent(drop);
+  });
+  await page.waitForSelector('#context li[data-path="site/img/logo.svg"]');
+  for (const path of ["site/index.html", "site/app.js", "site/empty"]) {
+    await page.waitForSelector(`#context li[data-path="${path}"]`);
+  }
+  assert.equal(await page.textContent('#context li[data-path="site/index.html"] .size'), "12 B");
   await screenshot(page, "context");
   p.done();
 });

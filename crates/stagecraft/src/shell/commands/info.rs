@@ -166,3 +166,17 @@ pub fn printenv(args: &[String], s: &mut Session) -> Status {
     s.out(&text);
     status
 }
+
+/// `date` prints the moment of the build, which the simulation does not have: the output
+/// is unknown and no file changes.
+pub fn date(_: &[String], s: &mut Session) -> Status {
+    s.io.stdout.opaque = true;
+    0
+}
+
+/// `nproc`: the builder's CPU count only sets how parallel a build runs (`make -j`), never
+/// what it writes, so a fixed answer changes no estimate.
+pub fn nproc(_: &[String], s: &mut Session) -> Status {
+    s.out("2\n");
+    0
+}

@@ -13,6 +13,7 @@ pub mod apt;
 pub mod builtins;
 pub mod cargo;
 pub mod cc;
+pub mod checksum;
 pub mod chmod;
 pub mod chown;
 pub mod cmp;
@@ -29,6 +30,7 @@ pub mod langdata;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
+pub mod mktemp;
 pub mod mv;
 pub mod npm;
 pub mod pip;
@@ -92,6 +94,10 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "dirname" => info::dirname,
         "env" => info::env,
         "printenv" => info::printenv,
+        "nproc" => info::nproc,
+        "date" => info::date,
+        "mktemp" => mktemp::run,
+        "sha256sum" | "sha512sum" | "sha1sum" | "sha384sum" | "sha224sum" | "md5sum" | "b2sum" => checksum::run,
         "apt-get" => apt::apt_get,
         "apt" => apt::apt,
         "apt-mark" => apt::apt_mark,
