@@ -108,7 +108,6 @@ pub enum StepMove {
     Previous,
     Next,
     Last,
-    To(usize),
 }
 
 impl Reducible for State {
@@ -260,7 +259,6 @@ impl State {
                         StepMove::Previous => current.saturating_sub(1),
                         StepMove::Next => (current + 1).min(last),
                         StepMove::Last => last,
-                        StepMove::To(i) => i.min(last),
                     });
                 }
             }
@@ -510,7 +508,6 @@ mod tests {
         assert_eq!(step(&s, StepMove::Previous), Some(0));
         assert_eq!(step(&s, StepMove::Next), Some(1));
         assert_eq!(step(&s, StepMove::Last), Some(4));
-        assert_eq!(step(&s, StepMove::To(9)), Some(4));
         let s = reduce(s, [Action::Step { to: StepMove::Last, count }]);
         assert_eq!(step(&s, StepMove::Next), Some(4));
         assert_eq!(step(&s, StepMove::First), Some(0));

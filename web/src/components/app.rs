@@ -10,7 +10,7 @@ use super::{
     build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel,
     diagnostics::Diagnostics, editor::Editor, examples_menu::ExamplesMenu, file_tree::FileTree,
     file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar, stage_graph::StageGraph,
-    step_through::{step_infos, StepThrough},
+    step_through::{StepInfo, StepThrough},
     target_select::TargetSelect,
     build_log::BuildLogPanel,
 };
@@ -128,23 +128,18 @@ pub fn App() -> Html {
         (true, Some(_)) => (*built_report).clone(),
     };
     // Stepping: every step while the panel is open, and the current step's files.
-    let steps = use_memo((report.clone(), state.step.is_some()), |(r, on)| {
-        if *on {
-            step_infos(r)
-        } else {
-            Vec::new()
-        }
+    // Stepping: every step (only while the panel is open), the current one (clamped: an
+    // edit may leave fewer) and its files.
+    let stepping = use_memo((report.clone(), state.step), |(r, step)| {
+        let views = step.map(|_| stagecraft::steps::steps(r)).unwrap_or_default();
+        let at = step.filter(|_| !views.is_empty()).map(|i| i.min(views.len() - 1));
+        let files = at
+            .and_then(|i| views.get(i))
+            .and_then(|v| Some(Rc::new(files_at(r.stage(v.stage)?, v.fs))));
+        let infos: Vec<StepInfo> = views.into_iter().map(StepInfo::from).collect();
+        (Rc::new(infos), at, files)
     });
-    let step = state
-        .step
-        .filter(|_| !steps.is_empty())
-        .map(|i| i.min(steps.len() - 1));
-    let step_files: Rc<Option<Rc<Vec<FileReport>>>> = use_memo((report.clone(), step), |(r, step)| {
-        let i = (*step)?;
-        let views = stagecraft::steps::steps(r);
-        let view = views.get(i)?;
-        Some(Rc::new(files_at(r.stage(view.stage)?, view.fs)))
-    });
+    let (steps, step, step_files) = (stepping.0.clone(), stepping.1, stepping.2.clone());
     let current_step = step.and_then(|i| steps.get(i));
     let shown = state
         .selected_stage
@@ -160,7 +155,7 @@ pub fn App() -> Html {
     let base_line = tree_stage
         .and_then(|i| report.stage(i))
         .and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
-    let tree_files = match (*step_files).clone() {
+    let tree_files = match step_files {
         Some(f) if current_step.is_some() => f,
         _ => files.clone(),
     };
@@ -320,7 +315,7 @@ pub fn App() -> Html {
                         <button type="button" class="back" id="show-final" onclick={back_to_image}>{"← Show the final image"}</button>
                     }
                     <ImagePanel report={report.clone()} stage={shown} on_goto={on_goto.clone()} />
-                    <StepThrough current={step.or(state.step)} steps={steps.clone()} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
+                    <StepThrough current={step.or(state.step)} steps={steps.clone()} dispatch={dispatch.clone()} />
                     <FileTree files={tree_files.clone()} {base_line} viewed={state.viewed_file.clone()} {on_view} on_goto={on_goto.clone()} {caption} />
                     if let Some(path) = &state.viewed_file {
                         <FileViewer files={tree_files.clone()} path={path.clone()} on_close={close_viewer} />

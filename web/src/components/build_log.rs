@@ -108,11 +108,11 @@ fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
                 <p class="first-miss" id="first-miss">
                     <strong>{"First cache miss"}</strong>
                     {" "}<button type="button" class="link" onclick={props.on_goto.reform({ let line = *line; move |_| line })}>{format!("line {line}")}</button>
-                    {": "}{code_spans(explanation)}
+                    {": "}{explanation.replace('`', "")}
                 </p>
             }
             <ol class="log" id="build-log" aria-label="Build log">
-                { for c.log.entries.iter().map(|e| entry(e, is_first(e), &props.on_goto)) }
+                { for c.log.entries.iter().map(|e| entry(e, is_first(e))) }
             </ol>
             if let Some(error) = &c.log.error {
                 <p class="log-error">{format!("ERROR: failed to solve: {}", error.message)}</p>
@@ -121,43 +121,25 @@ fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
     }
 }
 
-fn entry(e: &LogEntry, first_miss: bool, on_goto: &Callback<usize>) -> Html {
+fn entry(e: &LogEntry, first_miss: bool) -> Html {
     let status = e.status.as_str();
+    let detail = match (&e.status, e.stage, e.size_bytes) {
+        (LogStatus::Error(message), ..) => message.clone(),
+        (LogStatus::Done, Some(_), Some(n)) => format!("+{}", human_size(n)),
+        _ => String::new(),
+    };
     let class = classes!(
         "entry",
         status.to_ascii_lowercase(),
         e.stage.is_none().then_some("internal"),
         first_miss.then_some("first-miss-entry")
     );
-    let line = e.line.map(|l| {
-        let goto = on_goto.reform(move |_| l);
-        html! { <button type="button" class="link log-line" onclick={goto} title="Go to the instruction">{format!("L{l}")}</button> }
-    });
-    let detail = match &e.status {
-        LogStatus::Error(message) => message.clone(),
-        LogStatus::Cached => String::new(),
-        LogStatus::Done => match (e.stage, e.size_bytes) {
-            (Some(_), Some(n)) => format!("+{}", human_size(n)),
-            _ => String::new(),
-        },
-    };
     html! {
-        <li class={class} data-status={status} title={e.details.join("\n")}>
-            <span class="num">{format!("#{}", e.number)}</span>
-            <span class="log-name">{&e.name}</span>
-            {for line}
+        <li {class} data-status={status}>
+            <span class="log-name">{format!("#{} {}", e.number, e.name)}</span>
             <span class="log-detail">{detail}</span>
             <span class="badge">{status}</span>
-            if first_miss { <span class="miss-mark">{"← first miss"}</span> }
         </li>
     }
 }
 
-/// The core's explanations quote names between backticks: show those as code.
-fn code_spans(text: &str) -> Html {
-    html! {
-        { for text.split('`').enumerate().map(|(i, part)| {
-            if i % 2 == 1 { html! { <code>{part}</code> } } else { html! { {part} } }
-        }) }
-    }
-}

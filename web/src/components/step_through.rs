@@ -3,8 +3,7 @@
 //! marks its lines in the editor. The steps come from `stagecraft::steps`.
 
 use stagecraft::report::human_size;
-use stagecraft::steps::steps;
-use stagecraft::Report;
+use stagecraft::steps::StepView;
 use yew::prelude::*;
 
 use crate::state::{Action, StepMove};
@@ -22,11 +21,9 @@ pub struct StepInfo {
     pub failed: bool,
 }
 
-/// Every step of the build, in build order.
-pub fn step_infos(report: &Report) -> Vec<StepInfo> {
-    steps(report)
-        .into_iter()
-        .map(|s| StepInfo {
+impl From<StepView<'_>> for StepInfo {
+    fn from(s: StepView<'_>) -> StepInfo {
+        StepInfo {
             stage: s.stage,
             stage_label: s.stage_label,
             instruction: s.instruction,
@@ -35,8 +32,8 @@ pub fn step_infos(report: &Report) -> Vec<StepInfo> {
             explanation: s.explanation,
             layer_bytes: s.layer_bytes,
             failed: s.failed,
-        })
-        .collect()
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -45,7 +42,6 @@ pub struct StepThroughProps {
     pub current: Option<usize>,
     pub steps: std::rc::Rc<Vec<StepInfo>>,
     pub dispatch: Callback<Action>,
-    pub on_goto: Callback<usize>,
 }
 
 #[component]
@@ -104,29 +100,9 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
                         <button type="button" id="step-last" onclick={go(StepMove::Last)} aria-disabled={(i + 1 >= count).to_string()} aria-label="Last step">{"Last »"}</button>
                         <span class="step-count" id="step-count">{format!("Step {} of {count}", i + 1)}</span>
                     </div>
-                    <p class="step-where">
-                        <span class="stage-name">{format!("stage {}", s.stage_label)}</span>
-                        {" · "}
-                        <button type="button" class="link" onclick={props.on_goto.reform(move |_| line)} title="Put the caret on this line">{format!("line {line}")}</button>
-                        {" · "}<span class="muted">{size}</span>
-                    </p>
+                    <p class="step-where">{format!("stage {} · line {line} · {size}", s.stage_label)}</p>
                     <code class="step-text" title={s.text.clone()}>{&s.text}</code>
                     <p class={classes!("step-explanation", s.failed.then_some("failed"))} id="step-explanation" aria-live="polite">{&s.explanation}</p>
-                    <ol class="step-list" aria-label="Steps">
-                        { for props.steps.iter().enumerate().map(|(j, t)| {
-                            let onclick = go(StepMove::To(j));
-                            // Each stage's first step carries the stage's name.
-                            let stage = (j == 0 || props.steps[j - 1].stage != t.stage).then(|| t.stage_label.clone());
-                            html! {
-                                <li class={classes!((j == i).then_some("current"), stage.is_some().then_some("stage-start"))}>
-                                    if let Some(stage) = stage { <span class="stage-name">{stage}</span> }
-                                    <button type="button" {onclick} aria-current={(j == i).then_some("step")} title={format!("line {}: {}", t.line, t.text)}>
-                                        {format!("{} {}", j + 1, keyword(&t.text))}
-                                    </button>
-                                </li>
-                            }
-                        }) }
-                    </ol>
                     <p class="hint">{"← → step (Home, End: first, last). The file tree shows the stage's files right after this step."}</p>
                 </div>
             }
@@ -142,7 +118,3 @@ pub fn StepThrough(props: &StepThroughProps) -> Html {
     }
 }
 
-/// The instruction's keyword, for the list of steps.
-fn keyword(text: &str) -> String {
-    text.split_whitespace().next().unwrap_or("").to_ascii_uppercase()
-}
