@@ -15,6 +15,7 @@ pub mod catalog_adapter;
 pub mod context;
 pub mod contract;
 pub mod diagnostics;
+pub mod diff;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod expand;
