@@ -30,6 +30,7 @@ pub mod sizes;
 pub mod span;
 pub mod steps;
 pub mod suggest;
+pub mod twin;
 pub mod vfs;
 
 use std::collections::BTreeMap;
