@@ -49,6 +49,8 @@ pub fn twin(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
         Format::Text => {
             // The Dockerfile alone on standard output, so `stagecraft twin Dockerfile > Dockerfile.twin` works.
             print!("{}", twin.dockerfile);
+            // Before the notes, so a terminal shows the two in order.
+            let _ = std::io::Write::flush(&mut std::io::stdout());
             let mut err = String::new();
             if !twin.notes.is_empty() {
                 err.push_str("Notes:\n");
