@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use stagecraft::contract;
 use stagecraft::diff::diff as diff_reports;
 use stagecraft::report::Report;
-use stagecraft::twin::single_stage_twin;
+use stagecraft::twin::simulate_twin;
+use stagecraft::Simulation;
 
 use crate::args::{DiffArgs, Format, SimulateArgs};
 use crate::{load, run, text};
@@ -29,8 +30,16 @@ pub fn diff(d: &DiffArgs) -> anyhow::Result<ExitCode> {
 
 pub fn twin(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let input = load(&a.dockerfile, a.context.as_deref(), a.no_context)?;
-    let report = run(&input, a, a.build_args.clone());
-    let twin = match single_stage_twin(&input.text, &report) {
+    let simulation = Simulation {
+        dockerfile: &input.text,
+        dockerfile_name: input.name.as_deref(),
+        context: &input.context,
+        build_args: a.build_args.clone(),
+        target: a.target.as_deref(),
+        strict: a.strict,
+    };
+    let report = stagecraft::simulate(&simulation);
+    let (twin, twin_report) = match simulate_twin(&simulation, &report) {
         Ok(t) => t,
         Err(reason) => {
             match a.format {
@@ -40,10 +49,6 @@ pub fn twin(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let twin_input = crate::Input { text: twin.dockerfile.clone(), name: input.name.clone(), context: input.context.clone() };
-    // The twin has one stage: no target.
-    let twin_args = SimulateArgs { strict: a.strict, ..SimulateArgs::default() };
-    let twin_report = run(&twin_input, &twin_args, a.build_args.clone());
     match a.format {
         Format::Json => println!("{}", contract::json(&contract::twin(&report, &twin, &twin_report))),
         Format::Text => {

@@ -13,7 +13,8 @@ mod text;
 use crate::image::ImageConfig;
 use crate::report::{LayerReport, Report, StageSummary};
 
-pub use files::{Aspect, ChangeKind, FileChange, FileSide, FileTotals, FilesDiff, AreaDiff, LARGEST_FILES};
+pub use files::{AreaDiff, Aspect, ChangeKind, FileChange, FileSide, FileTotals, FilesDiff, LARGEST_FILES};
+pub use text::signed_size;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportDiff {

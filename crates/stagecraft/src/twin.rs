@@ -197,6 +197,21 @@ pub fn single_stage_twin(source: &str, report: &Report) -> Result<Twin, String> 
     Ok(Twin { dockerfile: out, base: base_word, stages: plan.order.iter().map(|&i| label(i)).collect(), notes })
 }
 
+/// The twin of the build `input` describes (`report` is its result) and the twin's own
+/// simulation: the same context, build args and strictness, no target (it has one stage).
+pub fn simulate_twin(input: &crate::Simulation<'_>, report: &Report) -> Result<(Twin, Report), String> {
+    let twin = single_stage_twin(input.dockerfile, report)?;
+    let twin_report = crate::simulate(&crate::Simulation {
+        dockerfile: &twin.dockerfile,
+        dockerfile_name: input.dockerfile_name,
+        context: input.context,
+        build_args: input.build_args.clone(),
+        target: None,
+        strict: input.strict,
+    });
+    Ok((twin, twin_report))
+}
+
 /// The working directory and user a stage starts with: its base image's, its parent stage's
 /// final ones, or scratch's.
 fn initial_settings(report: &Report, index: usize) -> (String, String) {

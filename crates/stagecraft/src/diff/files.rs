@@ -224,7 +224,7 @@ fn raw_changes<'a>(a: &'a Fs, b: &'a Fs) -> Vec<Raw<'a>> {
 }
 
 fn area(path: &str) -> &str {
-    match path[1..].find('/') {
+    match path.get(1..).and_then(|rest| rest.find('/')) {
         Some(i) => &path[..i + 1],
         None => path,
     }
