@@ -89,3 +89,34 @@ fn diagnostics(report: &Report, out: &mut String) {
         let _ = writeln!(out, "  {:<7} {}:{}  {}: {}", d.severity.as_str(), d.line, d.column, d.code, d.message);
     }
 }
+
+/// After a build log with CACHED marks: how much the cache serves, and why the rest runs.
+pub fn cache_summary(cache: &stagecraft::cache::CacheReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Cache: {} steps cached, {} run", cache.cached_count(), cache.rebuilt_count());
+    match cache.misses.split_first() {
+        None => {
+            let _ = writeln!(out, "Nothing changed that a step depends on: every step comes from the cache.");
+        }
+        Some((first, rest)) => {
+            let _ = writeln!(out, "First miss: {}", first.explanation);
+            for m in rest {
+                let _ = writeln!(out, "Also: {}", m.explanation);
+            }
+        }
+    }
+    out
+}
+
+/// The error diagnostics of one side of a comparison, if any.
+pub fn errors(side: &str, report: &Report) -> String {
+    let mut out = String::new();
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == stagecraft::Severity::Error).collect();
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\nErrors in {side}:");
+        for d in errors {
+            let _ = writeln!(out, "  {}:{}  {}: {}", d.line, d.column, d.code, d.message);
+        }
+    }
+    out
+}

@@ -137,3 +137,153 @@ fn stdin_dockerfile_has_no_context() {
     assert!(v["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == "MissingContextFile")));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn log_prints_buildkit_style_steps() {
+    let dir = project("log", &[("Dockerfile", TWO_STAGE), ("main.go", "package main\n")]);
+    let out = run(&dir, &["simulate", "--log", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    for want in ["#1 [internal] load build definition from Dockerfile", "[builder 1/4] FROM docker.io/library/golang:1.22", "[stage-1 2/2] COPY --from=builder /src/main.go /app/main.go", "exporting to image", "Image (target 1):"] {
+        assert!(text.contains(want), "log lacks {want:?}:\n{text}");
+    }
+    assert!(!text.contains("CACHED"), "a first build caches nothing");
+    // JSON: the log is an addition; without --log the output has no "log" key.
+    let v = json(&run(&dir, &["simulate", "--log", "--format", "json", "Dockerfile"]));
+    let entries = v["log"]["entries"].as_array().expect("log.entries");
+    let copy = entries.iter().find(|e| e["line"] == 7).expect("the COPY --from step");
+    assert_eq!(copy["status"], "DONE");
+    assert_eq!(copy["stage"], "1");
+    assert_eq!(copy["size_bytes"], 13);
+    assert!(v["log"]["text"].as_str().is_some_and(|t| t.contains("#1 [internal]")));
+    assert!(v.get("cache").is_none());
+    let plain = json(&run(&dir, &["simulate", "--format", "json", "Dockerfile"]));
+    assert!(plain.get("log").is_none() && plain.get("cache").is_none(), "the contract is unchanged without the new flags");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+const SOURCES_FIRST: &str = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
+const MANIFEST_FIRST: &str = "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"index.js\"]\n";
+
+/// A project with its old version beside it (old/): only `index.js` differs.
+fn node_project(name: &str, dockerfile: &str) -> PathBuf {
+    let files = [
+        ("Dockerfile", dockerfile),
+        (".dockerignore", "old\n"),
+        ("package.json", "{\"name\": \"a\", \"version\": \"1.0.0\", \"dependencies\": {\"express\": \"4.19.2\"}}\n"),
+        ("package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {}}\n"),
+        ("index.js", "console.log('new');\n"),
+        ("old/Dockerfile", dockerfile),
+        ("old/.dockerignore", "old\n"),
+        ("old/package.json", "{\"name\": \"a\", \"version\": \"1.0.0\", \"dependencies\": {\"express\": \"4.19.2\"}}\n"),
+        ("old/package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {}}\n"),
+        ("old/index.js", "console.log('old');\n"),
+    ];
+    project(name, &files)
+}
+
+#[test]
+fn previous_build_marks_cached_steps_and_names_the_first_miss() {
+    // Sources copied before `npm ci`: editing index.js reinstalls the dependencies.
+    let dir = node_project("prev-sources", SOURCES_FIRST);
+    let out = run(&dir, &["simulate", "--previous", "old/Dockerfile", "--previous-context", "old", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    assert!(text.contains("[2/4] WORKDIR /app\n#5 CACHED"), "WORKDIR is cached:\n{text}");
+    assert!(text.contains("First miss: changing `index.js` invalidates `COPY . .` (line 3) and every step after it"), "{text}");
+    let v = json(&run(&dir, &["simulate", "--previous", "old/Dockerfile", "--previous-context", "old", "--format", "json", "Dockerfile"]));
+    let cache = &v["cache"];
+    assert_eq!(cache["first_miss"]["line"], 3);
+    assert_eq!(cache["first_miss"]["reason"], "files_changed");
+    let npm = cache["steps"].as_array().and_then(|s| s.iter().find(|s| s["name"] == "RUN npm ci")).expect("npm ci step");
+    assert_eq!(npm["cached"], false);
+    assert_eq!(npm["reason"], "after_miss");
+    assert!(v["log"]["entries"].as_array().is_some_and(|e| e.iter().any(|e| e["status"] == "CACHED")), "--previous implies the log");
+    let _ = std::fs::remove_dir_all(dir);
+
+    // The manifest first: the same edit keeps `npm ci` cached.
+    let dir = node_project("prev-manifest", MANIFEST_FIRST);
+    let v = json(&run(&dir, &["simulate", "--previous", "old/Dockerfile", "--previous-context", "old", "--format", "json", "Dockerfile"]));
+    let cache = &v["cache"];
+    let npm = cache["steps"].as_array().and_then(|s| s.iter().find(|s| s["name"] == "RUN npm ci")).expect("npm ci step");
+    assert_eq!(npm["cached"], true, "{cache}");
+    assert_eq!(cache["first_miss"]["line"], 5);
+    assert!(cache["first_miss"]["explanation"].as_str().is_some_and(|e| e.contains("changing `index.js` invalidates `COPY . .` (line 5)")));
+    // The same build again: everything cached, no miss.
+    let v = json(&run(&dir, &["simulate", "--previous", "Dockerfile", "--format", "json", "Dockerfile"]));
+    assert_eq!(v["cache"]["rebuilt"], 0);
+    assert!(v["cache"]["first_miss"].is_null());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn previous_build_args_override_this_builds() {
+    let df = "FROM alpine:3.20\nARG VERSION=1\nRUN echo $VERSION > /v\n";
+    let dir = project("prev-args", &[("Dockerfile", df)]);
+    let out = run(&dir, &["simulate", "--build-arg", "VERSION=2", "--previous", "Dockerfile", "--previous-build-arg", "VERSION=1", "Dockerfile"]);
+    let text = stdout(&out);
+    assert!(text.contains("First miss: changing the value of `VERSION` from `1` to `2`"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+const SINGLE_JAVA: &str = "FROM maven:3-eclipse-temurin-21\nWORKDIR /app\nCOPY pom.xml .\nCOPY src ./src\nRUN mvn -q package\nCMD [\"java\", \"-jar\", \"target/app-1.0.jar\"]\n";
+const MULTI_JAVA: &str = "FROM maven:3-eclipse-temurin-21 AS build\nWORKDIR /app\nCOPY pom.xml .\nCOPY src ./src\nRUN mvn -q package\n\nFROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY --from=build /app/target/app-1.0.jar app.jar\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"app.jar\"]\n";
+const POM: &str = "<project><modelVersion>4.0.0</modelVersion><groupId>e</groupId><artifactId>app</artifactId><version>1.0</version></project>\n";
+
+#[test]
+fn diff_compares_two_dockerfiles() {
+    let dir = project("diff", &[("single.Dockerfile", SINGLE_JAVA), ("multi.Dockerfile", MULTI_JAVA), ("pom.xml", POM), ("src/App.java", "class App {}\n")]);
+    let out = run(&dir, &["diff", "single.Dockerfile", "multi.Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    for want in ["Image (target 0 → 1):", "base       maven:3-eclipse-temurin-21 → eclipse-temurin:21-jre", "Layers:", "+ /app/app.jar", "CMD", "EXPOSE"] {
+        assert!(text.contains(want), "diff lacks {want:?}:\n{text}");
+    }
+    let v = json(&run(&dir, &["diff", "--format", "json", "single.Dockerfile", "multi.Dockerfile"]));
+    assert!(v["size_delta_bytes"].as_i64().is_some_and(|d| d < -100_000_000), "multi-stage saves the build tools: {}", v["size_delta_bytes"]);
+    assert_eq!(v["before"]["base"], "maven:3-eclipse-temurin-21");
+    assert_eq!(v["after"]["target"], "1");
+    assert!(v["stages"].as_array().is_some_and(|s| s.iter().any(|s| s["status"] == "added" && s["after"]["label"] == "1")));
+    let added = v["files"]["entries"].as_array().and_then(|e| e.iter().find(|e| e["path"] == "/app/app.jar")).expect("the jar");
+    assert_eq!(added["change"], "added");
+    assert!(v["config"].as_array().is_some_and(|c| c.iter().any(|c| c["field"] == "EXPOSE" && c["after"] == "8080/tcp")));
+    assert!(v["diagnostics"]["before"].is_array() && v["diagnostics"]["after"].is_array());
+    // A separate context for B, and usage errors.
+    let b_ctx = dir.join("other");
+    std::fs::create_dir_all(b_ctx.join("src")).expect("mkdir");
+    std::fs::write(b_ctx.join("pom.xml"), POM).expect("write");
+    std::fs::write(b_ctx.join("src/App.java"), "class App { int bigger; }\n").expect("write");
+    let v = json(&run(&dir, &["diff", "--context-b", "other", "--format=json", "single.Dockerfile", "single.Dockerfile"]));
+    assert!(v["layers"].as_array().is_some_and(|l| l.iter().any(|l| l["status"] == "resized" && l["after"]["instruction"] == "COPY src ./src")), "{}", v["layers"]);
+    assert_eq!(run(&dir, &["diff", "single.Dockerfile"]).status.code(), Some(2));
+    assert_eq!(run(&dir, &["diff", "single.Dockerfile", "missing.Dockerfile"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn twin_prints_the_single_stage_dockerfile_and_its_size() {
+    let dir = project("twin", &[("Dockerfile", MULTI_JAVA), ("single.Dockerfile", SINGLE_JAVA), ("pom.xml", POM), ("src/App.java", "class App {}\n")]);
+    let out = run(&dir, &["twin", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let twin = stdout(&out);
+    assert!(twin.starts_with("# Single-stage twin of stage 1"), "{twin}");
+    assert!(twin.contains("FROM maven:3-eclipse-temurin-21\n") && !twin.contains("eclipse-temurin:21-jre"), "{twin}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Notes:") && err.contains("single-stage twin (after)") && err.contains("size "), "{err}");
+    // The twin on standard output simulates as it is.
+    std::fs::write(dir.join("twin.Dockerfile"), &twin).expect("write");
+    assert_eq!(run(&dir, &["simulate", "twin.Dockerfile"]).status.code(), Some(0));
+    let v = json(&run(&dir, &["twin", "--format", "json", "Dockerfile"]));
+    assert_eq!(v["base"], "maven:3-eclipse-temurin-21");
+    assert_eq!(v["stages"], serde_json::json!(["build", "1"]));
+    assert!(v["diff"]["size_delta_bytes"].as_i64().is_some_and(|d| d > 100_000_000), "the twin carries Maven and the JDK");
+    // A single stage has no twin.
+    let out = run(&dir, &["twin", "single.Dockerfile"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already a single stage"));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -7,12 +7,23 @@ use serde::Serialize;
 
 use crate::report::{FileReport, Report};
 
+mod compare;
+
+pub use compare::*;
+
 #[derive(Serialize)]
 pub struct Output {
     pub target: Option<String>,
     pub image: Option<Image>,
     pub stages: Vec<Stage>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `simulate --log` (an addition to the guide's contract): the BuildKit-style build log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<Log>,
+    /// `simulate --previous` (an addition): which steps the cache would serve after the
+    /// previous build, and why the others run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<Cache>,
 }
 
 #[derive(Serialize)]
@@ -174,15 +185,26 @@ pub fn output(report: &Report) -> Output {
             .iter()
             .map(|s| Stage { index: s.index, name: s.name.clone(), base: s.base.clone(), built: s.built, size_bytes: s.size_bytes })
             .collect(),
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| Diagnostic { severity: d.severity.as_str(), code: d.code, message: d.message.clone(), line: d.line, column: d.column })
-            .collect(),
+        diagnostics: diagnostics(report),
+        log: None,
+        cache: None,
     }
+}
+
+pub fn diagnostics(report: &Report) -> Vec<Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| Diagnostic { severity: d.severity.as_str(), code: d.code, message: d.message.clone(), line: d.line, column: d.column })
+        .collect()
 }
 
 /// The contract as a JSON string.
 pub fn to_json(report: &Report) -> String {
-    serde_json::to_string_pretty(&output(report)).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+    json(&output(report))
+}
+
+/// Any part of the contract as pretty JSON.
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
 }

@@ -15,6 +15,7 @@ pub mod catalog_adapter;
 pub mod context;
 pub mod contract;
 pub mod diagnostics;
+pub mod diff;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod expand;
@@ -29,6 +30,7 @@ pub mod sizes;
 pub mod span;
 pub mod steps;
 pub mod suggest;
+pub mod twin;
 pub mod vfs;
 
 use std::collections::BTreeMap;
