@@ -358,10 +358,6 @@ test("editing a context file: the build log marks the steps before the first mis
   await page.click("#build-now");
   await page.waitForFunction(() => !document.querySelector("#first-miss"));
   assert.match(await page.textContent("#cache-summary"), /Nothing changed/);
-  // An empty cache runs everything.
-  await page.click("#clear-cache");
-  await page.waitForSelector("#cache-summary:text('The cache is empty')");
-  assert.ok((await logSteps(page)).every(([, status]) => status === "DONE"));
   p.done();
 });
 

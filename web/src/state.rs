@@ -93,8 +93,6 @@ pub enum Action {
     PackageData(PackageData),
     /// "Build": the current project becomes the build cache.
     Build,
-    /// Empties the build cache (as `docker builder prune`): every step runs.
-    ClearCache,
     ShowLog(bool),
     /// Starts (at the first step) or stops stepping through the build.
     Stepping(bool),
@@ -243,7 +241,6 @@ impl State {
             Action::Notify(notice) => self.notice = notice,
             Action::PackageData(packages) => self.packages = packages,
             Action::Build => self.built = Some(self.project.clone()),
-            Action::ClearCache => self.built = None,
             Action::ShowLog(open) => self.log_open = open,
             Action::Stepping(on) => {
                 if on != self.step.is_some() {
@@ -486,8 +483,6 @@ mod tests {
         assert_eq!(s.project.dockerfile, "FROM alpine:3.22\nCOPY . /srv\n");
         let s = reduce(s, [Action::Build]);
         assert_eq!(s.built.as_ref(), Some(&s.project));
-        let s = reduce(s, [Action::ClearCache]);
-        assert_eq!(s.built, None);
         // Another project: built once, the log stays open.
         let s = reduce(s, [Action::ShowLog(true), Action::LoadExample("java-multi")]);
         assert_eq!(s.built.as_ref(), Some(&s.project));

@@ -73,7 +73,6 @@ pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
 
 fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
     let build = props.dispatch.reform(|_| Action::Build);
-    let clear = props.dispatch.reform(|_| Action::ClearCache);
     let first = c.cache.as_ref().and_then(|cache| {
         let miss = cache.first_miss()?;
         let step = cache.steps.get(miss.step)?;
@@ -100,8 +99,7 @@ fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
         <>
             <p class="hint">{"The cache is your last build: opening a project builds it once, and Build builds it again. Edits since then show what docker build would run again."}</p>
             <div class="log-actions">
-                <button type="button" id="build-now" onclick={build} title="Keep this build in the cache, as running docker build does">{"Build"}</button>
-                <button type="button" id="clear-cache" onclick={clear} disabled={props.previous.is_none()} title="Empty the build cache, as docker builder prune does">{"Clear cache"}</button>
+                <button type="button" id="build-now" onclick={build}>{"Build"}</button>
                 <span id="cache-summary" class="cache-summary" role="status">{summary}</span>
             </div>
             if let Some((_, _, line, explanation)) = &first {
