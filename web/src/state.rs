@@ -26,9 +26,9 @@ pub struct State {
     /// The package data fetched after the first render: the report is derived from it too.
     pub packages: PackageData,
     /// The simulated build cache: the project as it was last built ("Build", or opening a
-    /// project, which builds it once). `None`: an empty cache. The build log compares the
-    /// current build against it, as Docker compares against the layers it has.
-    pub built: Option<Rc<Project>>,
+    /// project, which builds it once). The build log compares the current build against
+    /// it, as Docker compares against the layers it has.
+    pub built: Rc<Project>,
     /// The build log is open: the log and the cache comparison are computed only then.
     pub log_open: bool,
     /// Stepping through the build: the current step, an index into `stagecraft::steps::steps`
@@ -40,7 +40,7 @@ impl State {
     pub fn new(project: Project) -> State {
         let project = Rc::new(project);
         State {
-            built: Some(project.clone()),
+            built: project.clone(),
             log_open: false,
             step: None,
             project,
@@ -240,7 +240,7 @@ impl State {
             }
             Action::Notify(notice) => self.notice = notice,
             Action::PackageData(packages) => self.packages = packages,
-            Action::Build => self.built = Some(self.project.clone()),
+            Action::Build => self.built = self.project.clone(),
             Action::ShowLog(open) => self.log_open = open,
             Action::Stepping(on) => {
                 if on != self.step.is_some() {
@@ -477,18 +477,18 @@ mod tests {
     fn the_cache_is_the_last_build() {
         let s = start();
         // Opening a project builds it once.
-        assert_eq!(s.built.as_ref(), Some(&s.project));
+        assert_eq!(s.built, s.project);
         let s = reduce(s, [Action::SetDockerfile("FROM alpine:3.22\nCOPY . /srv\n".into())]);
-        assert!(s.built.as_ref().unwrap().dockerfile.contains("/app"));
+        assert!(s.built.dockerfile.contains("/app"));
         assert_eq!(s.project.dockerfile, "FROM alpine:3.22\nCOPY . /srv\n");
         let s = reduce(s, [Action::Build]);
-        assert_eq!(s.built.as_ref(), Some(&s.project));
+        assert_eq!(s.built, s.project);
         // Another project: built once, the log stays open.
         let s = reduce(s, [Action::ShowLog(true), Action::LoadExample("java-multi")]);
-        assert_eq!(s.built.as_ref(), Some(&s.project));
+        assert_eq!(s.built, s.project);
         assert!(s.log_open);
         let s = reduce(s, [Action::Load(Project::new("FROM scratch", &[]))]);
-        assert_eq!(s.built.as_ref().unwrap().dockerfile, "FROM scratch");
+        assert_eq!(s.built.dockerfile, "FROM scratch");
     }
 
     #[test]

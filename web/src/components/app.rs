@@ -105,29 +105,20 @@ pub fn App() -> Html {
     ));
     // The cached build's report, only while the log is open; the cache usually holds the
     // project as it opened, so it is simulated again only when Build or a new project moves it.
-    let same_as_built = state
-        .built
-        .as_ref()
-        .is_some_and(|b| Rc::ptr_eq(b, &state.project));
+    let same_as_built = Rc::ptr_eq(&state.built, &state.project);
     let built_report = use_memo(
         (
             state.built.clone(),
             state.packages.clone(),
             state.log_open && !same_as_built,
         ),
-        |(built, _, needed)| {
-            built
-                .as_ref()
-                .filter(|_| *needed)
-                .map(|p| Shared(Rc::new(p.simulate())))
-        },
+        |(built, _, needed)| needed.then(|| Shared(Rc::new(built.simulate()))),
     );
-    let previous = match (state.log_open, &state.built) {
-        (false, _) | (_, None) => None,
-        (true, Some(_)) if same_as_built => Some(report.clone()),
-        (true, Some(_)) => (*built_report).clone(),
+    let previous = match (state.log_open, same_as_built) {
+        (false, _) => None,
+        (true, true) => Some(report.clone()),
+        (true, false) => (*built_report).clone(),
     };
-    // Stepping: every step while the panel is open, and the current step's files.
     // Stepping: every step (only while the panel is open), the current one (clamped: an
     // edit may leave fewer) and its files.
     let stepping = use_memo((report.clone(), state.step), |(r, step)| {

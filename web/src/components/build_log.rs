@@ -18,7 +18,7 @@ use crate::state::Action;
 pub struct BuildLogPanelProps {
     pub project: Rc<Project>,
     pub report: Shared<Report>,
-    /// The report of the cached build; `None` for an empty cache (or while closed).
+    /// The report of the cached build; `None` while the panel is closed.
     pub previous: Option<Shared<Report>>,
     pub open: bool,
     pub dispatch: Callback<Action>,
@@ -27,7 +27,7 @@ pub struct BuildLogPanelProps {
 
 struct Computed {
     log: BuildLog,
-    cache: Option<CacheReport>,
+    cache: CacheReport,
 }
 
 #[component]
@@ -36,12 +36,12 @@ pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
     let computed = {
         let project = props.project.clone();
         use_memo(
-            (props.report.clone(), props.previous.clone(), props.open),
-            move |(report, previous, open)| {
-                open.then(|| {
-                    let cache = previous.as_ref().map(|p| compare(p, report));
+            (props.report.clone(), props.previous.clone()),
+            move |(report, previous)| {
+                previous.as_ref().map(|previous| {
+                    let cache = compare(previous, report);
                     Computed {
-                        log: build_log_cached(report, &project.dockerfile, cache.as_ref()),
+                        log: build_log_cached(report, &project.dockerfile, Some(&cache)),
                         cache,
                     }
                 })
@@ -73,17 +73,14 @@ pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
 
 fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
     let build = props.dispatch.reform(|_| Action::Build);
-    let first = c.cache.as_ref().and_then(|cache| {
-        let miss = cache.first_miss()?;
+    let cache = &c.cache;
+    let first = cache.first_miss().and_then(|miss| {
         let step = cache.steps.get(miss.step)?;
         Some((step.stage, step.step, step.line, miss.explanation.clone()))
     });
-    let summary = match &c.cache {
-        None => "The cache is empty: every step runs.".to_string(),
-        Some(cache) if cache.rebuilt_count() == 0 => {
-            "Nothing changed since the last build: every step comes from the cache.".to_string()
-        }
-        Some(cache) => format!(
+    let summary = match cache.rebuilt_count() {
+        0 => "Nothing changed since the last build: every step comes from the cache.".to_string(),
+        _ => format!(
             "{} of {} steps from the cache, {} run again.",
             cache.cached_count(),
             cache.steps.len(),
