@@ -413,3 +413,58 @@ test("stepping through a build: the editor marks the instruction, the files and 
   await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
   p.done();
 });
+
+/** "318 MB" → bytes (decimal units, as the page prints them). */
+function bytes(text) {
+  const m = text.trim().match(/^([\d.]+) (B|kB|MB|GB)$/);
+  assert.ok(m, text);
+  return Number(m[1]) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[m[2]];
+}
+
+test("what-ifs: pin a single-stage build, open the multi-stage one and see the saving; the single-stage twin", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await page.click('button[data-example="java-single"]');
+  await page.click("#pin");
+  await page.waitForSelector("#diff-same");
+  assert.equal(await page.textContent("#baseline-label"), "Java in one stage");
+  const single = bytes(await page.textContent("#image-size"));
+
+  await page.click('button[data-example="java-multi"]');
+  await page.waitForFunction(() => !document.querySelector("#diff-same"));
+  const multi = bytes(await page.textContent("#image-size"));
+  assert.ok(multi < single, `${multi} < ${single}`);
+  assert.match(await page.textContent("#diff-size"), /^-\d/);
+  assert.ok(Math.abs(bytes((await page.textContent("#diff-size")).slice(1)) - (single - multi)) < single * 0.01);
+  // The builder is a new stage; the JDK's files are gone from the final image.
+  assert.match(await page.textContent('#diff-stages tr[data-stage="build"]'), /build/);
+  assert.match(await page.textContent("#diff-files"), /\/opt\/java\/openjdk/);
+  assert.match(await page.textContent("#diff-layers"), /COPY --from=build/);
+  await screenshot(page, "whatif-diff");
+
+  // The twin: the same build in one stage, its size beside the multi-stage one.
+  await page.click("#twin");
+  await page.waitForSelector("#twin-size");
+  assert.equal(bytes(await page.textContent("#twin-multi-size")), multi);
+  const twin = bytes(await page.textContent("#twin-size"));
+  assert.ok(twin > multi, `${twin} > ${multi}`);
+  assert.match(await page.textContent("#twin-view"), /Multi-stage saves/);
+  await screenshot(page, "whatif-twin");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "whatif-twin-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // Open the twin: the multi-stage build becomes the baseline, the twin is bigger.
+  await page.click("#open-twin");
+  await page.waitForFunction(() => !document.querySelector("#twin-view"));
+  assert.doesNotMatch(await page.inputValue("#dockerfile"), /FROM .* AS build/);
+  assert.equal(await page.textContent("#baseline-label"), "Java: builder pattern, multi-stage");
+  assert.match(await page.textContent("#diff-size"), /^\+\d/);
+  assert.equal(bytes(await page.textContent("#image-size")), twin);
+  // Back to the baseline, then unpinned.
+  await page.click("#open-baseline");
+  await page.waitForSelector("#diff-same");
+  await page.click("#unpin");
+  await page.waitForFunction(() => !document.querySelector("#diff-view"));
+  p.done();
+});

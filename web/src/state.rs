@@ -34,6 +34,18 @@ pub struct State {
     /// Stepping through the build: the current step, an index into `stagecraft::steps::steps`
     /// (clamped by the view when an edit leaves fewer steps). `None`: not stepping.
     pub step: Option<usize>,
+    /// A result pinned for a what-if: the page shows how the current one differs from it.
+    /// It stays while other projects (examples, links) are opened.
+    pub pinned: Option<Baseline>,
+    /// The single-stage twin's numbers are shown (and computed).
+    pub twin_open: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    pub project: Rc<Project>,
+    /// What it was, for the diff's heading: an example's title, or "your Dockerfile".
+    pub label: String,
 }
 
 impl State {
@@ -43,6 +55,8 @@ impl State {
             built: project.clone(),
             log_open: false,
             step: None,
+            pinned: None,
+            twin_open: false,
             project,
             selected_stage: None,
             viewed_file: None,
@@ -98,6 +112,15 @@ pub enum Action {
     Stepping(bool),
     /// Moves to another step; `count` is how many steps the current build has.
     Step { to: StepMove, count: usize },
+    /// Pins the current project as the baseline of a what-if.
+    Pin,
+    Unpin,
+    /// Opens the pinned project in the editor again (it stays pinned).
+    OpenBaseline,
+    ShowTwin(bool),
+    /// Opens the single-stage twin (made by the core from the current project) in the
+    /// editor, with the current project pinned as the baseline to compare it with.
+    OpenTwin(Project),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,7 +153,17 @@ impl State {
             packages: self.packages.clone(),
             log_open: self.log_open,
             step: self.step.map(|_| 0),
+            pinned: self.pinned.clone(),
             ..State::new(project)
+        }
+    }
+
+    /// What the current project is, in a few words: the example's title, if it came from one.
+    fn label(&self) -> String {
+        match self.example.and_then(examples::find) {
+            Some(e) if e.project() == *self.project => e.title.to_string(),
+            Some(e) => format!("{} (edited)", e.title),
+            None => "your Dockerfile".to_string(),
         }
     }
 
@@ -246,6 +279,30 @@ impl State {
                 if on != self.step.is_some() {
                     self.step = on.then_some(0);
                 }
+            }
+            Action::Pin => {
+                self.pinned = Some(Baseline {
+                    project: self.project.clone(),
+                    label: self.label(),
+                })
+            }
+            Action::Unpin => self.pinned = None,
+            Action::OpenBaseline => {
+                if let Some(baseline) = &self.pinned {
+                    let project = (*baseline.project).clone();
+                    *self = self.opened(project);
+                }
+            }
+            Action::ShowTwin(open) => self.twin_open = open,
+            Action::OpenTwin(twin) => {
+                let baseline = Baseline {
+                    project: self.project.clone(),
+                    label: self.label(),
+                };
+                *self = State {
+                    pinned: Some(baseline),
+                    ..self.opened(twin)
+                };
             }
             Action::Step { to, count } => {
                 if let Some(current) = self.step {
@@ -515,5 +572,51 @@ mod tests {
         // A new project starts again at the first step; choosing a stage stops stepping.
         assert_eq!(reduce(s.clone(), [Action::LoadExample("go-scratch")]).step, Some(0));
         assert_eq!(reduce(s, [Action::SelectStage(Some(0))]).step, None);
+    }
+
+    #[test]
+    fn a_pinned_baseline_stays_while_other_projects_open() {
+        let s = reduce(State::new(Project::default()), [Action::LoadExample("java-single"), Action::Pin]);
+        let pinned = s.pinned.clone().unwrap();
+        assert_eq!(pinned.label, "Java in one stage");
+        assert_eq!(pinned.project, s.project);
+        let s = reduce(s, [Action::LoadExample("java-multi")]);
+        assert_eq!(s.pinned.as_ref(), Some(&pinned));
+        assert!(s.project.dockerfile.contains("AS build"));
+        let s = reduce(s, [Action::SetDockerfile("FROM scratch\n".into()), Action::Load(Project::new("FROM alpine:3.22", &[]))]);
+        assert_eq!(s.pinned.as_ref(), Some(&pinned));
+        // Back to the baseline, still pinned; then unpinned.
+        let s = reduce(s, [Action::OpenBaseline]);
+        assert_eq!(s.project, pinned.project);
+        assert_eq!(s.built.as_ref(), Some(&pinned.project));
+        assert_eq!(s.pinned.as_ref(), Some(&pinned));
+        assert_eq!(reduce(s, [Action::Unpin]).pinned, None);
+        // An edited example says so; anything else is "your Dockerfile".
+        let s = reduce(State::new(Project::default()), [Action::LoadExample("go-scratch"), Action::SetDockerfile("FROM scratch\n".into()), Action::Pin]);
+        assert_eq!(s.pinned.unwrap().label, "Go into scratch (edited)");
+        let s = reduce(start(), [Action::Pin]);
+        assert_eq!(s.pinned.unwrap().label, "your Dockerfile");
+        assert_eq!(reduce(start(), [Action::OpenBaseline]), start());
+    }
+
+    #[test]
+    fn opening_the_twin_pins_the_original() {
+        let s = reduce(
+            State::new(Project::default()),
+            [Action::LoadExample("java-multi"), Action::ShowTwin(true)],
+        );
+        assert!(s.twin_open);
+        let original = s.project.clone();
+        let twin = Project {
+            dockerfile: "FROM maven:3-eclipse-temurin-21\n".into(),
+            ..(*original).clone()
+        };
+        let s = reduce(s, [Action::OpenTwin(twin.clone())]);
+        assert_eq!(*s.project, twin);
+        assert_eq!(s.example, None);
+        assert!(!s.twin_open);
+        let pinned = s.pinned.unwrap();
+        assert_eq!(pinned.project, original);
+        assert_eq!(pinned.label, "Java: builder pattern, multi-stage");
     }
 }

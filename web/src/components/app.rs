@@ -13,6 +13,8 @@ use super::{
     step_through::{StepInfo, StepThrough},
     target_select::TargetSelect,
     build_log::BuildLogPanel,
+    diff_view::DiffView,
+    twin_view::{twin_of, TwinView},
 };
 use crate::browser;
 use crate::examples;
@@ -132,6 +134,20 @@ pub fn App() -> Html {
     });
     let (steps, step, step_files) = (stepping.0.clone(), stepping.1, stepping.2.clone());
     let current_step = step.and_then(|i| steps.get(i));
+    // What-ifs: the pinned baseline's report (simulated again only when it or the package
+    // data changes) and its diff with the current one; the single-stage twin while shown.
+    let pinned_report = use_memo(
+        (state.pinned.as_ref().map(|b| b.project.clone()), state.packages.clone()),
+        |(pinned, _)| pinned.as_ref().map(|p| Rc::new(p.simulate())),
+    );
+    let diff = use_memo((report.clone(), Shared(pinned_report)), |(r, pinned)| {
+        (*pinned.0)
+            .as_ref()
+            .map(|b| Rc::new(stagecraft::diff::diff(b, r)))
+    });
+    let twin = use_memo((report.clone(), state.twin_open), |(r, open)| {
+        open.then(|| Rc::new(twin_of(&state.project, r)))
+    });
     let shown = state
         .selected_stage
         .filter(|i| *i < report.plan.stages.len())
@@ -256,6 +272,8 @@ pub fn App() -> Html {
     let config = shown
         .and_then(|i| report.stage(i))
         .map(|s| s.config.clone());
+    let multi_stage = report.plan.stages.len() > 1;
+    let twin_open = state.twin_open;
     let not_target = shown.is_some() && shown != report.target_index;
     let full_size = format!("./#{}", share::encode(&state.project));
 
@@ -304,6 +322,23 @@ pub fn App() -> Html {
                     </section>
                     if not_target {
                         <button type="button" class="back" id="show-final" onclick={back_to_image}>{"← Show the final image"}</button>
+                    }
+                    <div class="whatif" id="whatif">
+                        if state.pinned.is_some() {
+                            <button type="button" id="pin" aria-pressed="true" onclick={dispatch.reform(|_| Action::Unpin)} title="Stop comparing with the baseline">{"Unpin baseline"}</button>
+                        } else {
+                            <button type="button" id="pin" aria-pressed="false" onclick={dispatch.reform(|_| Action::Pin)} title="Keep this result to compare: edit, or open another example, and see what changes">{"Pin as baseline"}</button>
+                        }
+                        if multi_stage {
+                            <button type="button" id="twin" aria-pressed={state.twin_open.to_string()} onclick={dispatch.reform(move |_| Action::ShowTwin(!twin_open))} title="Build everything the target needs in one stage, to see what multi-stage saves">{"Single-stage twin"}</button>
+                        }
+                        <span class="hint">{"What if? Pin this result, then change something."}</span>
+                    </div>
+                    if let (Some(diff), Some(baseline)) = ((*diff).clone(), &state.pinned) {
+                        <DiffView {diff} label={AttrValue::from(baseline.label.clone())} dispatch={dispatch.clone()} />
+                    }
+                    if let Some(twin) = (*twin).clone() {
+                        <TwinView report={report.clone()} {twin} dispatch={dispatch.clone()} />
                     }
                     <ImagePanel report={report.clone()} stage={shown} on_goto={on_goto.clone()} />
                     <StepThrough current={step.or(state.step)} steps={steps.clone()} dispatch={dispatch.clone()} />
