@@ -588,7 +588,7 @@ mod tests {
         // Back to the baseline, still pinned; then unpinned.
         let s = reduce(s, [Action::OpenBaseline]);
         assert_eq!(s.project, pinned.project);
-        assert_eq!(s.built.as_ref(), Some(&pinned.project));
+        assert_eq!(s.built, pinned.project);
         assert_eq!(s.pinned.as_ref(), Some(&pinned));
         assert_eq!(reduce(s, [Action::Unpin]).pinned, None);
         // An edited example says so; anything else is "your Dockerfile".
