@@ -113,7 +113,7 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                             ChangeKind::Removed => ("−", "removed"),
                             ChangeKind::Changed => ("~", "changed"),
                         };
-                        let folded = (f.contents > 0).then(|| format!(" and {} paths below", f.contents));
+                        let folded = (f.contents > 0).then(|| format!(" and {} path{} below", f.contents, if f.contents == 1 { "" } else { "s" }));
                         html! {
                             <li class={class} data-path={f.path.clone()}>
                                 <span class="mark">{mark}</span>
