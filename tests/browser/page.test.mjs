@@ -232,3 +232,62 @@ test("every example loads without an error diagnostic or a console error", async
   }
   p.done();
 });
+
+const APT_CURL = `FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y curl
+`;
+
+/** The text of the diagnostics list. */
+async function diagnostics(page) {
+  return page.textContent("#diagnostics");
+}
+
+test("the package data arrives after the first render and replaces apt-get's estimate", async () => {
+  const context = await browser.fresh();
+  // Hold the Debian index back until the estimate has been seen.
+  let release;
+  const held = new Promise((r) => (release = r));
+  const requested = [];
+  await context.route("**/data/*.tsv.gz", async (route) => {
+    requested.push(new URL(route.request().url()).pathname);
+    if (route.request().url().includes("debian-bookworm")) await held;
+    await route.continue();
+  });
+  const p = await open(context, "tools/dockerfile/#dockerfile=" + encodeURIComponent(APT_CURL));
+  const { page } = p;
+  assert.equal(await page.getAttribute("#app", "data-packages"), "loading");
+  assert.match(await page.textContent("#package-data"), /loading package data/);
+  assert.match(await diagnostics(page), /PackageEstimate/);
+  assert.match(await diagnostics(page), /Debian's package index is not loaded/);
+  const estimated = await page.textContent("#image-size");
+
+  release();
+  await page.waitForSelector('#app[data-packages="loaded"]', { timeout: 30000 });
+  assert.equal(await page.$("#package-data"), null, "the status is gone once the data is in");
+  const diags = await diagnostics(page);
+  assert.doesNotMatch(diags, /PackageEstimate/);
+  assert.match(diags, /apt-get install`: \d+ new packages \(1 requested, [1-9]\d* dependencies/);
+  assert.notEqual(await page.textContent("#image-size"), estimated);
+  // Relative URLs: under the page's own path, same origin.
+  assert.deepEqual(requested.sort(), ["/tools/dockerfile/data/debian-bookworm-amd64.tsv.gz", "/tools/dockerfile/data/image-packages.tsv.gz"]);
+  await screenshot(page, "apt-curl");
+  p.done();
+});
+
+test("without the package data the page says so once and keeps working on estimates", async () => {
+  const context = await browser.fresh();
+  await context.route("**/data/debian-bookworm-amd64.tsv.gz", (route) => route.fulfill({ status: 404, body: "not found" }));
+  const p = await open(context, "#dockerfile=" + encodeURIComponent(APT_CURL));
+  const { page } = p;
+  await page.waitForSelector('#app[data-packages="failed"]', { timeout: 30000 });
+  assert.match(await page.textContent("#package-data"), /could not be loaded \(data\/debian-bookworm-amd64\.tsv\.gz: HTTP 404/);
+  assert.equal((await page.$$("#package-data")).length, 1);
+  assert.match(await diagnostics(page), /PackageEstimate/);
+  // Still simulating.
+  await setDockerfile(page, APT_CURL + "COPY <<EOF /srv/note.txt\nhi\nEOF\n");
+  await page.waitForSelector('#files li[data-path="/srv/note.txt"]');
+  // The browser itself logs the failed request; nothing else may be logged.
+  assert.ok(p.errors.every((e) => /Failed to load resource.*404/.test(e)), p.errors.join("\n"));
+  p.errors.length = 0;
+  p.done();
+});

@@ -1,7 +1,12 @@
-//! Browser glue: the URL, local storage, the clipboard, the parent frame. Failures here
-//! (storage disabled, clipboard refused, no parent) are ignored: the page works without them.
+//! Browser glue: the URL, local storage, the clipboard, the parent frame, fetching a file.
+//! Failures here (storage disabled, clipboard refused, no parent) are ignored: the page works
+//! without them; a failed fetch is returned as a message.
+
+use std::future::Future;
 
 use gloo::storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::project::Project;
 
@@ -75,4 +80,37 @@ pub fn post_height() {
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"stagecraft:height".into());
     let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
     let _ = parent.post_message(&msg, "*");
+}
+
+/// GETs `url` (relative to the page) as bytes. The request starts now, not when the future is
+/// first polled, so several can run at once. `Err` says what went wrong, in words.
+pub fn fetch_bytes(url: &str) -> impl Future<Output = Result<Vec<u8>, String>> {
+    let url = url.to_string();
+    let started = web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(&url)));
+    async move {
+        let failed = |e: wasm_bindgen::JsValue| {
+            let text = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| format!("{e:?}"));
+            format!("the request failed: {text}")
+        };
+        let response: web_sys::Response = started
+            .ok_or("no window to fetch from")?
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(|_| "fetch gave no response".to_string())?;
+        if !response.ok() {
+            return Err(format!(
+                "HTTP {} {}",
+                response.status(),
+                response.status_text()
+            ));
+        }
+        let body = JsFuture::from(response.array_buffer().map_err(failed)?)
+            .await
+            .map_err(failed)?;
+        Ok(js_sys::Uint8Array::new(&body).to_vec())
+    }
 }

@@ -7,6 +7,7 @@ mod components;
 mod examples;
 mod highlight;
 mod lines;
+mod package_data;
 mod project;
 mod share;
 mod shared;

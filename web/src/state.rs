@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::examples;
+use crate::package_data::PackageData;
 use crate::project::{BuildArg, Content, Project};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +23,8 @@ pub struct State {
     pub notice: Option<String>,
     /// The example last loaded, for the menu.
     pub example: Option<&'static str>,
+    /// The package data fetched after the first render: the report is derived from it too.
+    pub packages: PackageData,
 }
 
 impl State {
@@ -33,6 +36,7 @@ impl State {
             editing: None,
             notice: None,
             example: None,
+            packages: PackageData::Loading,
         }
     }
 }
@@ -72,6 +76,8 @@ pub enum Action {
     Load(Project),
     LoadExample(&'static str),
     Notify(Option<String>),
+    /// The package data arrived (or did not): the report is recomputed.
+    PackageData(PackageData),
 }
 
 impl Reducible for State {
@@ -180,6 +186,7 @@ impl State {
             Action::Load(project) => {
                 *self = State {
                     notice: self.notice.take(),
+                    packages: self.packages.clone(),
                     ..State::new(project)
                 };
             }
@@ -187,11 +194,13 @@ impl State {
                 if let Some(example) = examples::find(id) {
                     *self = State {
                         example: Some(example.id),
+                        packages: self.packages.clone(),
                         ..State::new(example.project())
                     };
                 }
             }
             Action::Notify(notice) => self.notice = notice,
+            Action::PackageData(packages) => self.packages = packages,
         }
     }
 }
@@ -387,5 +396,22 @@ mod tests {
         assert!(s.project.dockerfile.contains("FROM scratch"));
         let s2 = reduce(s.clone(), [Action::LoadExample("no-such-example")]);
         assert_eq!(s2, s);
+    }
+
+    #[test]
+    fn package_data_is_a_new_state_and_outlives_loading_a_project() {
+        let s = Rc::new(start());
+        assert_eq!(s.packages, PackageData::Loading);
+        let loaded = s.clone().reduce(Action::PackageData(PackageData::Loaded));
+        assert!(!Rc::ptr_eq(&s, &loaded));
+        assert_eq!(loaded.project, s.project);
+        let s = reduce(
+            (*loaded).clone(),
+            [
+                Action::Load(Project::new("FROM scratch", &[])),
+                Action::LoadExample("go-scratch"),
+            ],
+        );
+        assert_eq!(s.packages, PackageData::Loaded);
     }
 }

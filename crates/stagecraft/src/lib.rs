@@ -8,6 +8,8 @@
 pub mod archive;
 pub mod args;
 pub mod build;
+pub mod buildlog;
+pub mod cache;
 pub mod catalog;
 pub mod catalog_adapter;
 pub mod context;
@@ -25,6 +27,7 @@ pub mod report;
 pub mod shell;
 pub mod sizes;
 pub mod span;
+pub mod steps;
 pub mod suggest;
 pub mod vfs;
 

@@ -12,6 +12,9 @@
 //! fetches the file later and hands it over with [`provide_debian_index`] /
 //! [`provide_image_packages`]. The compiled-in copies (feature `builtin-packages`, on by
 //! default) are only the default. Without either, the models still run on estimates and say so.
+//! Without the feature, simulating before the data arrives does not fix "no data": a copy
+//! supplied later is used by every simulation after it. With the feature, the first use
+//! settles on the compiled-in copy.
 //! Everything here is pure: bytes in, facts out.
 
 pub mod base;
@@ -26,28 +29,52 @@ use std::sync::OnceLock;
 pub use debian::{DebPackage, DebianIndex, InstallPlan};
 pub use images::{ImageList, ImagePackages, Manager};
 
-static DEBIAN: OnceLock<Option<DebianIndex>> = OnceLock::new();
-static IMAGES: OnceLock<Option<ImagePackages>> = OnceLock::new();
+static DEBIAN: Slot<DebianIndex> = Slot::new();
+static IMAGES: Slot<ImagePackages> = Slot::new();
 
-/// Supplies the Debian index before first use; false if one is already in use (then the
-/// simulation keeps the one it started with).
+/// Supplies the Debian index; false if one is already in use (then simulations keep the one
+/// they started with). Without `builtin-packages` that is only a copy supplied earlier:
+/// simulations that ran before, on estimates, do not count.
 pub fn provide_debian_index(index: DebianIndex) -> bool {
-    DEBIAN.set(Some(index)).is_ok()
+    DEBIAN.provide(index)
 }
 
-/// Supplies the base images' package lists before first use; false if already in use.
+/// Supplies the base images' package lists; false if some are already in use.
 pub fn provide_image_packages(lists: ImagePackages) -> bool {
-    IMAGES.set(Some(lists)).is_ok()
+    IMAGES.provide(lists)
 }
 
-/// The Debian index in use: the one supplied, else the compiled-in one, else none.
+/// The Debian index in use: the one supplied, else the compiled-in one, else none (yet).
 pub fn debian_index() -> Option<&'static DebianIndex> {
-    DEBIAN.get_or_init(builtin_debian).as_ref()
+    DEBIAN.get(BUILTIN.then_some(builtin_debian as fn() -> Option<DebianIndex>))
 }
 
 /// The base images' package lists in use: the ones supplied, else the compiled-in ones.
 pub fn image_packages() -> Option<&'static ImagePackages> {
-    IMAGES.get_or_init(builtin_images).as_ref()
+    IMAGES.get(BUILTIN.then_some(builtin_images as fn() -> Option<ImagePackages>))
+}
+
+const BUILTIN: bool = cfg!(feature = "builtin-packages");
+
+/// Data set once: by the caller, or on first use by a compiled-in default. Without a
+/// default, a read before the caller supplies the data leaves the slot empty, so a copy
+/// supplied later still takes.
+struct Slot<T>(OnceLock<Option<T>>);
+
+impl<T> Slot<T> {
+    const fn new() -> Slot<T> {
+        Slot(OnceLock::new())
+    }
+    fn provide(&self, value: T) -> bool {
+        self.0.set(Some(value)).is_ok()
+    }
+    fn get(&self, builtin: Option<fn() -> Option<T>>) -> Option<&T> {
+        match (self.0.get(), builtin) {
+            (Some(v), _) => v.as_ref(),
+            (None, Some(load)) => self.0.get_or_init(load).as_ref(),
+            (None, None) => None,
+        }
+    }
 }
 
 #[cfg(feature = "builtin-packages")]
@@ -66,6 +93,34 @@ fn builtin_images() -> Option<ImagePackages> {
 #[cfg(not(feature = "builtin-packages"))]
 fn builtin_images() -> Option<ImagePackages> {
     None
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::Slot;
+
+    #[test]
+    fn without_a_default_a_late_copy_still_takes() {
+        let slot: Slot<u32> = Slot::new();
+        assert_eq!(slot.get(None), None);
+        assert!(slot.provide(7));
+        assert_eq!(slot.get(None), Some(&7));
+        assert!(!slot.provide(8), "the first copy stays");
+        assert_eq!(slot.get(None), Some(&7));
+    }
+
+    #[test]
+    fn with_a_default_the_first_use_settles() {
+        let slot: Slot<u32> = Slot::new();
+        assert_eq!(slot.get(Some(|| Some(1))), Some(&1));
+        assert!(!slot.provide(2));
+        let supplied: Slot<u32> = Slot::new();
+        assert!(supplied.provide(2));
+        assert_eq!(supplied.get(Some(|| Some(1))), Some(&2));
+        let broken: Slot<u32> = Slot::new();
+        assert_eq!(broken.get(Some(|| None)), None);
+        assert!(!broken.provide(3), "a default that failed to parse is still the one in use");
+    }
 }
 
 #[cfg(all(test, feature = "builtin-packages"))]

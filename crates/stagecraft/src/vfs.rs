@@ -76,6 +76,71 @@ impl Node {
             _ => None,
         }
     }
+    /// A digest of what a copy of this node carries, as BuildKit's content checksum sees a
+    /// file: its bytes (or only its size, when the bytes are not known), its mode, its link
+    /// target. Not its owner: a COPY sets that. Stable across runs and platforms (FNV-1a).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = Fnv::new();
+        h.write(&self.mode.to_le_bytes());
+        match &self.kind {
+            NodeKind::File { size, content } => {
+                h.write(b"f");
+                h.write(&size.to_le_bytes());
+                if let Some(c) = content {
+                    h.write(c);
+                }
+            }
+            NodeKind::Dir { summary_bytes } => {
+                h.write(b"d");
+                h.write(&summary_bytes.to_le_bytes());
+            }
+            NodeKind::Symlink(t) => {
+                h.write(b"l");
+                h.write(t.as_bytes());
+            }
+        }
+        h.finish()
+    }
+}
+
+/// FNV-1a of some bytes (an inline document's text, for cache keys).
+pub fn fingerprint_bytes(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// 64-bit FNV-1a: tiny, and the same everywhere (std's hasher may change between releases).
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Fnv {
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    /// Writes a string and a separator, so `("ab","c")` and `("a","bc")` differ.
+    pub fn write_str(&mut self, s: &str) {
+        self.write(s.as_bytes());
+        self.write(&[0xff]);
+    }
+    pub fn write_u64(&mut self, n: u64) {
+        self.write(&n.to_le_bytes());
+    }
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv::new()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,10 +20,17 @@ const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 /// The files copied as they are from `web/`.
 const STATIC_FILES: &[&str] = &["index.html", "style.css"];
+/// The core's package data, copied into `dist/data/`: the page fetches it after its first
+/// render (`web/src/package_data.rs`), so it is not part of the first download.
+pub const DATA_DIR: &str = "data";
+pub const DATA_FILES: &[&str] = &["debian-bookworm-amd64.tsv.gz", "image-packages.tsv.gz"];
 
-/// The first download (html + js + wasm + css), gzipped, must stay under this. Measured at
-/// about the size reported in the README; the issue asks for at most 300 KB.
-pub const BUDGET_GZIP_BYTES: u64 = 430_000;
+/// The first download (html + js + wasm + css), gzipped, must stay under this; the issue
+/// asks for at most 300 KB. It was 430 KB when the playground landed (396 KB measured). The
+/// shell model (brush-parser, ~145 KB of wasm code) and the OS-package and language models
+/// since then took it to 651 KB with the package data out of it (in `dist/data/`, fetched
+/// later; in it, 2.32 MB). Set a little above the measured size so growth is still caught.
+pub const BUDGET_GZIP_BYTES: u64 = 680_000;
 
 pub fn run(_args: &[String]) -> Result<()> {
     let sizes = build()?;
@@ -59,6 +66,11 @@ pub fn build() -> Result<Sizes> {
         let from = root.join("web").join(file);
         std::fs::copy(&from, dist.join(file)).with_context(|| format!("copying {}", from.display()))?;
     }
+    std::fs::create_dir_all(dist.join(DATA_DIR))?;
+    for file in DATA_FILES {
+        let from = root.join("crates/stagecraft/data").join(file);
+        std::fs::copy(&from, dist.join(DATA_DIR).join(file)).with_context(|| format!("copying {}", from.display()))?;
+    }
     eprintln!("dist/ built in {:.1} s", started.elapsed().as_secs_f64());
     Sizes::of(&dist)
 }
@@ -90,24 +102,18 @@ fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
-/// Raw and gzipped sizes of each file of the site.
+/// Raw and gzipped sizes of each file of the site: the first download (the top level of
+/// `dist/`) and what the page fetches later (`dist/data/`, outside the budget).
 pub struct Sizes {
     pub files: Vec<(String, u64, u64)>,
+    pub later: Vec<(String, u64, u64)>,
 }
 
 impl Sizes {
     pub fn of(dist: &Path) -> Result<Sizes> {
-        let mut files = Vec::new();
-        let mut entries: Vec<_> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            if !entry.file_type()?.is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path())?;
-            files.push((entry.file_name().to_string_lossy().into_owned(), bytes.len() as u64, gzip_len(&bytes)?));
-        }
-        Ok(Sizes { files })
+        let later_dir = dist.join(DATA_DIR);
+        let later = if later_dir.is_dir() { files_in(&later_dir, &format!("{DATA_DIR}/"))? } else { Vec::new() };
+        Ok(Sizes { files: files_in(dist, "")?, later })
     }
     pub fn total_gzip(&self) -> u64 {
         self.files.iter().map(|f| f.2).sum()
@@ -116,19 +122,37 @@ impl Sizes {
         self.files.iter().map(|f| f.1).sum()
     }
     pub fn table(&self) -> String {
-        let mut out = String::from("file                      raw bytes   gzipped\n");
+        let mut out = String::from("file                                raw bytes   gzipped\n");
         for (name, raw, gz) in &self.files {
-            out.push_str(&format!("{name:<24} {raw:>10} {gz:>9}\n"));
+            out.push_str(&format!("{name:<34} {raw:>10} {gz:>9}\n"));
         }
         out.push_str(&format!(
-            "{:<24} {:>10} {:>9}  (budget {} gzipped)",
+            "{:<34} {:>10} {:>9}  (budget {} gzipped)",
             "first download",
             self.total_raw(),
             self.total_gzip(),
             BUDGET_GZIP_BYTES
         ));
+        for (name, raw, gz) in &self.later {
+            out.push_str(&format!("\n{name:<34} {raw:>10} {gz:>9}  (fetched after the first render)"));
+        }
         out
     }
+}
+
+/// The files directly in `dir` (not in its subfolders), sorted, each named `prefix` + name.
+fn files_in(dir: &Path, prefix: &str) -> Result<Vec<(String, u64, u64)>> {
+    let mut files = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())?;
+        files.push((format!("{prefix}{}", entry.file_name().to_string_lossy()), bytes.len() as u64, gzip_len(&bytes)?));
+    }
+    Ok(files)
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<u64> {
@@ -159,5 +183,16 @@ mod tests {
             lock[start..].split('"').next().unwrap().to_string()
         };
         assert_eq!(version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support"));
+    }
+
+    /// The page fetches the data files `dist` copies, under the same names.
+    #[test]
+    fn the_page_fetches_the_copied_data_files() {
+        let root = crate::workspace_root();
+        let web = std::fs::read_to_string(root.join("web/src/package_data.rs")).unwrap();
+        for file in super::DATA_FILES {
+            assert!(root.join("crates/stagecraft/data").join(file).is_file(), "{file}");
+            assert!(web.contains(&format!("\"{}/{file}\"", super::DATA_DIR)), "web/src/package_data.rs does not fetch {file}");
+        }
     }
 }

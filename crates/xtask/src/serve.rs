@@ -93,7 +93,8 @@ struct Response {
     location: Option<String>,
 }
 
-/// The site is flat, so a request names a file by its last path segment, whatever the prefix.
+/// The site is flat but for `data/`, so a request names a file by its last path segment
+/// (or `data/` and it), whatever the prefix.
 fn respond(method: &str, target: &str, dir: &Path) -> Response {
     let text = |status, body: &str| Response { status, mime: "text/plain; charset=utf-8", body: body.as_bytes().to_vec(), location: None };
     if method != "GET" && method != "HEAD" {
@@ -103,7 +104,9 @@ fn respond(method: &str, target: &str, dir: &Path) -> Response {
     let name = path.rsplit('/').next().unwrap_or("");
     let name = if name.is_empty() { "index.html" } else { name };
     let safe = !name.starts_with('.') && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    let file = dir.join(name);
+    // `…/data/x.gz` is `dist/data/x.gz`; anything else (a site under `/data/` too) is flat.
+    let in_data = path.rsplit('/').nth(1) == Some(crate::dist::DATA_DIR);
+    let file = Some(dir.join(crate::dist::DATA_DIR).join(name)).filter(|f| in_data && f.is_file()).unwrap_or_else(|| dir.join(name));
     if safe && file.is_file() {
         return match std::fs::read(&file) {
             Ok(body) => Response { status: "200 OK", mime: mime(name), body, location: None },
@@ -128,6 +131,8 @@ fn mime(name: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",
+        // Served as it is, not with `Content-Encoding: gzip`: the page gunzips it itself.
+        "gz" => "application/gzip",
         _ => "application/octet-stream",
     }
 }
@@ -142,12 +147,18 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "<html>").unwrap();
         std::fs::write(dir.join("app_bg.wasm"), b"\0asm").unwrap();
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join("data/index.tsv.gz"), b"\x1f\x8b").unwrap();
         for (method, target, status, mime) in [
             ("GET", "/", "200 OK", "text/html; charset=utf-8"),
             ("GET", "/tools/dockerfile/", "200 OK", "text/html; charset=utf-8"),
             ("GET", "/tools/dockerfile/?embed#x", "200 OK", "text/html; charset=utf-8"),
             ("GET", "/tools/dockerfile/app_bg.wasm", "200 OK", "application/wasm"),
             ("HEAD", "/app_bg.wasm", "200 OK", "application/wasm"),
+            ("GET", "/data/index.tsv.gz", "200 OK", "application/gzip"),
+            ("GET", "/tools/dockerfile/data/index.tsv.gz", "200 OK", "application/gzip"),
+            ("GET", "/tools/dockerfile/index.tsv.gz", "404 Not Found", "text/plain; charset=utf-8"),
+            ("GET", "/data/", "200 OK", "text/html; charset=utf-8"),
             ("GET", "/tools/dockerfile", "301 Moved Permanently", "text/plain; charset=utf-8"),
             ("GET", "/../../etc/passwd.txt", "404 Not Found", "text/plain; charset=utf-8"),
             ("GET", "/a/%2e%2e/index.html", "200 OK", "text/html; charset=utf-8"),

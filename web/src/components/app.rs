@@ -15,6 +15,7 @@ use super::{
 };
 use crate::browser;
 use crate::examples;
+use crate::package_data::{self, PackageData};
 use crate::project::Project;
 use crate::share::{self, Link};
 use crate::shared::Shared;
@@ -87,6 +88,20 @@ fn simulate(p: &Project) -> Report {
     })
 }
 
+/// Beside the editor's heading (so nothing moves when it goes): a word while the package
+/// data loads, nothing once it is in, and once, if it failed, why sizes stay estimates.
+fn package_status(packages: &PackageData) -> Html {
+    match packages {
+        PackageData::Loading => html! {
+            <span class="data-status" id="package-data" role="status">{"loading package data…"}</span>
+        },
+        PackageData::Loaded => html! {},
+        PackageData::Failed(message) => html! {
+            <span class="data-status failed" id="package-data" role="status">{message}</span>
+        },
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let mode = *use_memo((), |_| Mode {
@@ -94,7 +109,11 @@ pub fn App() -> Html {
         readonly: browser::query_has("readonly"),
     });
     let state = use_reducer(move || initial(mode));
-    let report = Shared(use_memo(state.project.clone(), |p| simulate(p)));
+    // A new generation of package data (it arrived, or failed) recomputes the report too.
+    let report = Shared(use_memo(
+        (state.project.clone(), state.packages.clone()),
+        |(p, _)| simulate(p),
+    ));
     let shown = state
         .selected_stage
         .filter(|i| *i < report.plan.stages.len())
@@ -113,8 +132,17 @@ pub fn App() -> Html {
         Callback::from(move |a: Action| state.dispatch(a))
     };
 
-    // Side effects: the session in local storage, the fragment once the state moved on from
-    // the link, links pasted into this tab, and the embedding page's iframe height.
+    // Side effects: the package data (fetched once, after the first render), the session in
+    // local storage, the fragment once the state moved on from the link, links pasted into
+    // this tab, and the embedding page's iframe height.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                dispatch.emit(Action::PackageData(package_data::load().await));
+            });
+        });
+    }
     // The project a link opened: once the user edits it, the fragment no longer describes
     // the page and is dropped (Copy link makes a new one).
     let link_project = use_mut_ref(|| state.project.clone());
@@ -193,7 +221,7 @@ pub fn App() -> Html {
     let full_size = format!("./#{}", share::encode(&state.project));
 
     html! {
-        <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready="1">
+        <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready="1" data-packages={state.packages.as_str()}>
             <header class="top">
                 <h1>{"Stagecraft"}</h1>
                 <p class="tagline">{"What would "}<code>{"docker build"}</code>{" produce? Simulated in your browser: no Docker, no server."}</p>
@@ -215,7 +243,7 @@ pub fn App() -> Html {
             <main class="panes">
                 <div class="pane left">
                     <section class="editor-pane">
-                        <h2><label for="dockerfile">{"Dockerfile"}</label></h2>
+                        <h2><label for="dockerfile">{"Dockerfile"}</label>{ package_status(&state.packages) }</h2>
                         <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} />
                         <Diagnostics report={report.clone()} on_goto={on_goto.clone()} />
                     </section>

@@ -39,6 +39,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
         uncertain: false,
         onbuild: Vec::new(),
         cmd_inherited: false,
+        op: Default::default(),
     };
     match &stage.base {
         Base::Scratch => empty(BaseInfo {
@@ -63,6 +64,7 @@ pub(crate) fn initial_state(ctx: &mut Ctx<'_>, stage: &StagePlan, done: &BuildOu
                 uncertain: p.uncertain,
                 onbuild: p.onbuild.clone(),
                 cmd_inherited: p.config.cmd.is_some(),
+                op: Default::default(),
             },
             None => empty(BaseInfo {
                 reference: ctx.plan.stages[*parent].label(),

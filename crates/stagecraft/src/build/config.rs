@@ -18,7 +18,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction
             for (k, v) in values {
                 state.config.set_env(&k, v);
             }
-            format!("set {n} environment variable{}", plural(n))
+            format!("set {n} variable{}", plural(n))
         }
         InstructionKind::Label(pairs) => {
             let values = expand_pairs(ctx, state, pairs);

@@ -23,7 +23,7 @@ use crate::plan::{self, FromRef};
 use crate::span::Span;
 use crate::vfs::{self, Fs, Node};
 
-use tree::{copy_source, fs_error, mkdir_all, Copied, Dest, Filters, Placement};
+use tree::{copy_source, fs_error, input, mkdir_all, Copied, Dest, Filters, Placement};
 
 /// The build context as a file tree rooted at `/`, so context and stage sources share one code path.
 pub(crate) fn context_tree(context: &BuildContext) -> Fs {
@@ -59,6 +59,9 @@ struct Origin {
     /// A RUN the simulator does not model ran in the origin stage, so it may hold files the
     /// simulator does not list.
     uncertain: bool,
+    /// `--from` a stage, or an image: what the step's cache key depends on.
+    stage: Option<usize>,
+    image: Option<String>,
 }
 
 /// Reports an error at `span` and fails the stage.
@@ -114,8 +117,10 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
                 // llb.Mkfile(name, 0644) in a scratch state, then copied like any file.
                 let mut doc = Fs::new();
                 let name = format!("/{}", h.name.trim_start_matches('/'));
-                doc.write(&name, Node::file(content.into_bytes(), 0o644), (0, 0));
-                let filters = Filters { guessed: false, include: None, exclude: None };
+                let node = Node::file(content.into_bytes(), 0o644);
+                total.inputs.push(input(&format!("<<{}", h.name), &node));
+                doc.write(&name, node, (0, 0));
+                let filters = Filters { guessed: false, include: None, exclude: None, record: false };
                 copy_source(&mut fs, &doc, &name, &name, &dest, &placement, &filters)
             }
             CopySource::Path(word) => {
@@ -139,11 +144,7 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
             }
         };
         match result {
-            Ok(c) => {
-                total.files += c.files;
-                total.bytes += c.bytes;
-                total.placeholders += c.placeholders;
-            }
+            Ok(c) => total.add(c),
             Err(message) => return fail(ctx, state, "CopyFailed", ins.keyword.span.to(ins.span), message),
         }
     }
@@ -151,9 +152,12 @@ pub(crate) fn copy(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction,
     // A placeholder stands for files the simulator cannot see (perhaps a whole directory):
     // later RUNs that read below it must not fail with certainty.
     state.uncertain |= total.placeholders > 0;
-    let from_note = if origin.from_context { String::new() } else { format!(" from {}", origin.label) };
+    state.op.inputs.append(&mut total.inputs);
+    state.op.from_stages.extend(origin.stage);
+    state.op.from_images.extend(origin.image.clone());
+    let from_note = if origin.from_context { String::new() } else { format!(", from {}", origin.label) };
     let plural = if total.files == 1 { "" } else { "s" };
-    format!("{keyword}{from_note} copied {} file{plural}, {}", total.files, crate::report::human_size(total.bytes))
+    format!("copied {} file{plural}, {}{from_note}", total.files, crate::report::human_size(total.bytes))
 }
 
 struct PathOptions<'a> {
@@ -217,7 +221,7 @@ fn copy_path(
         return not_found(ctx, fs, origin, &vfs::normalize(&root), dest, placement, &opts);
     }
 
-    let filters = Filters { guessed: origin.guessed, include: include.as_ref(), exclude: opts.exclude };
+    let filters = Filters { guessed: origin.guessed, include: include.as_ref(), exclude: opts.exclude, record: origin.from_context };
     let mut total = Copied::default();
     for name in matches {
         let src = match origin.fs.resolve_lenient(&name, true) {
@@ -236,6 +240,9 @@ fn copy_path(
                             Ok(c) => {
                                 total.files += c.files;
                                 total.bytes += c.bytes;
+                                if let Some(node) = origin.fs.get(&src) {
+                                    total.inputs.push(input(&src, node));
+                                }
                                 continue;
                             }
                             Err(e) => return PathOutcome::Failed("ArchiveError", format!("{name}: {e}")),
@@ -247,11 +254,7 @@ fn copy_path(
             }
         }
         match copy_source(fs, &origin.fs, &name, &src, dest, placement, &filters) {
-            Ok(c) => {
-                total.files += c.files;
-                total.bytes += c.bytes;
-                total.skipped.extend(c.skipped);
-            }
+            Ok(c) => total.add(c),
             Err(e) => return PathOutcome::Failed("CopyFailed", e),
         }
     }
@@ -321,7 +324,9 @@ fn not_found(
                     ),
                 );
             }
-            PathOutcome::Copied(Copied { files: 1, placeholders: 1, ..Copied::default() })
+            // The cache sees a missing context file as its own (empty) input.
+            let inputs = if origin.from_context { vec![input(path, &Node::sized_file(0, 0))] } else { Vec::new() };
+            PathOutcome::Copied(Copied { files: 1, placeholders: 1, inputs, ..Copied::default() })
         }
         Err(e) => PathOutcome::Failed("CopyFailed", e),
     }
@@ -345,7 +350,15 @@ fn under_summarised_dir(fs: &Fs, path: &str) -> bool {
 /// The filesystem the sources come from: the build context, or `--from` a stage or image.
 fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &BuildOutput) -> Option<Origin> {
     let Some(flag) = ins.flag("from") else {
-        return Some(Origin { fs: ctx.context_fs.clone(), label: "context".into(), from_context: true, guessed: false, uncertain: false });
+        return Some(Origin {
+            fs: ctx.context_fs.clone(),
+            label: "context".into(),
+            from_context: true,
+            guessed: false,
+            uncertain: false,
+            stage: None,
+            image: None,
+        });
     };
     let raw = flag.value.clone().unwrap_or_default();
     let value = expand::expand_word(&raw, &state.vars(), ctx.escape()).map(|e| e.value).unwrap_or(raw);
@@ -358,6 +371,8 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
                 // Built on an image the catalog does not know: its base files are a guess.
                 guessed: !r.base.known,
                 uncertain: r.uncertain,
+                stage: Some(s),
+                image: None,
             }),
             None => {
                 ctx.diags.error("UndefinedStage", flag.span, format!("stage {value:?} was not built"));
@@ -370,7 +385,15 @@ fn origin(ctx: &mut Ctx<'_>, state: &StageState, ins: &Instruction, done: &Build
                 ctx.diags.push(img.note_severity, img.note_code, flag.span, note);
             }
             let guessed = !img.info.known;
-            Some(Origin { fs: img.fs, label: format!("image {image}"), from_context: false, guessed, uncertain: false })
+            Some(Origin {
+                fs: img.fs,
+                label: format!("image {image}"),
+                from_context: false,
+                guessed,
+                uncertain: false,
+                stage: None,
+                image: Some(image),
+            })
         }
         None => {
             ctx.diags.error("InvalidFrom", flag.span, "--from needs a stage name, a stage index or an image");

@@ -50,12 +50,56 @@ pub struct LayerRecord {
     pub whiteouts: Vec<String>,
 }
 
-/// The state after one instruction, for stepping through a build.
+/// The state after one instruction, for stepping through a build. A stage's first step is its
+/// FROM (the base it starts from); ONBUILD triggers share the FROM's instruction index.
 #[derive(Clone, Debug)]
 pub struct Step {
     pub instruction: usize,
+    /// The instruction as one line (continuations joined, heredoc bodies left out).
+    pub text: String,
+    /// The line it starts on (an ONBUILD trigger's is its stage's FROM line, as in BuildKit).
+    pub line: usize,
     pub fs: Fs,
+    /// What the instruction did, without its keyword ("copied 1 file, 2.00 MB").
     pub summary: String,
+    /// The operation BuildKit runs for it; `None` for instructions that only change the image
+    /// config (ENV, ARG, LABEL, CMD, …), which BuildKit neither logs nor caches as steps.
+    pub op: Option<StepOp>,
+    /// The id of the layer it added (`LayerRecord::id`), if it kept one.
+    pub layer: Option<u32>,
+}
+
+/// A RUN, COPY, ADD or WORKDIR as BuildKit runs it, with what its cache key depends on besides
+/// the step before it (see `cache`). Recorded while building, because only the builder knows
+/// the values of variables and the files a COPY read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepOp {
+    /// The instruction as BuildKit's progress log names it: COPY, ADD and WORKDIR with
+    /// variables expanded, RUN as written (its shell expands it).
+    pub name: String,
+    /// What it runs with, as (what, value): for RUN every variable in its environment
+    /// (`$NAME`: ARG values in scope, then ENV), the user, the working directory and the
+    /// shell; for COPY/ADD with a relative destination, the working directory; for WORKDIR
+    /// the directory it creates and the user.
+    pub settings: Vec<(String, String)>,
+    /// Files it reads from the build context (COPY/ADD sources, RUN bind mounts) and inline
+    /// documents (`<<EOF`), in the order read.
+    pub inputs: Vec<InputFile>,
+    /// Stages whose results it reads (`COPY --from`, `RUN --mount=from=`).
+    pub from_stages: Vec<usize>,
+    /// Images it reads from (`COPY --from=image`, `RUN --mount=from=image`).
+    pub from_images: Vec<String>,
+}
+
+/// One file an operation read: a build-context path without the leading `/`, or `<<NAME`
+/// for an inline document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: String,
+    pub size: u64,
+    /// `vfs::Node::fingerprint`: changes when the bytes (or, for a file known only by its
+    /// size, the size), the mode or the link target change.
+    pub fingerprint: u64,
 }
 
 /// A built stage.
@@ -165,6 +209,8 @@ pub(crate) struct StageState {
     pub onbuild: Vec<Instruction>,
     /// CMD came from the base image, so an ENTRYPOINT in this stage resets it.
     pub cmd_inherited: bool,
+    /// What the instruction being dispatched read (COPY and RUN add to it).
+    pub op: StepOp,
 }
 
 impl StageState {
@@ -192,6 +238,26 @@ pub fn build(
 fn build_stage(ctx: &mut Ctx<'_>, index: usize, done: &BuildOutput) -> StageResult {
     let stage = &ctx.plan.stages[index];
     let mut state = base::initial_state(ctx, stage, done);
+    if let Some(from) = ctx.dockerfile.instructions.get(stage.from_instruction) {
+        let summary = match &stage.base {
+            Base::Scratch => "an empty filesystem (scratch)".to_string(),
+            Base::Stage(p) => format!("stage {}, {}", ctx.plan.stages[*p].label(), crate::report::human_size(state.layers.iter().map(|l| l.size_bytes).sum())),
+            Base::Image(r) => {
+                let guess = if state.base.known { "" } else { ", estimated" };
+                format!("the image {r}, {}{guess}", crate::report::human_size(state.base.size_bytes))
+            }
+        };
+        let step = Step {
+            instruction: stage.from_instruction,
+            text: ctx.one_line(from),
+            line: ctx.line_of(from),
+            fs: state.fs.clone(),
+            summary,
+            op: None,
+            layer: state.layers.iter().find(|l| l.is_base && l.stage == index).map(|l| l.id),
+        };
+        state.steps.push(step);
+    }
 
     // Triggers of a parent stage run first, as if written right after FROM.
     let triggers = std::mem::take(&mut state.onbuild);
@@ -233,6 +299,9 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
     if changes_files {
         state.fs.open_layer(layer);
     }
+    // What the cache key sees is taken before the instruction changes the stage.
+    let mut op = changes_files.then(|| op_before(ctx, state, ins));
+    state.op = StepOp::default();
     let summary = match &ins.kind {
         InstructionKind::Arg(decls) => {
             let escape = ctx.escape();
@@ -248,7 +317,8 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
             if ctx.diags.error_count() > errors_before {
                 state.failed = true;
             }
-            String::new()
+            let n = decls.len();
+            format!("declared {n} build argument{}", if n == 1 { "" } else { "s" })
         }
         InstructionKind::Run { command, heredocs } => run::run(ctx, state, ins, command, heredocs, done),
         InstructionKind::Copy(args) => copy::copy(ctx, state, ins, args, false, done),
@@ -256,15 +326,31 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
         InstructionKind::Onbuild(trigger) => {
             state.config.onbuild.push(ctx.one_line(trigger));
             state.onbuild.push((**trigger).clone());
-            String::new()
+            "registered a trigger for stages built FROM this one".to_string()
         }
         _ => config::apply(ctx, state, ins),
     };
+    if let Some(o) = op.as_mut() {
+        let read = std::mem::take(&mut state.op);
+        o.inputs.extend(read.inputs);
+        o.from_stages.extend(read.from_stages);
+        o.from_images.extend(read.from_images);
+    }
+    if matches!(ins.kind, InstructionKind::Workdir(_)) {
+        // BuildKit creates the directory (as the current user) unless it is `/`.
+        if state.config.workdir == "/" {
+            op = None;
+        } else if let Some(o) = op.as_mut() {
+            o.settings.push(("directory".into(), state.config.workdir.clone()));
+        }
+    }
+    let mut kept_layer = None;
     if changes_files {
         let diff = state.fs.close_layer();
         // A failed step leaves no layer; a WORKDIR that created nothing leaves none either.
         let keep = !state.failed && (!matches!(ins.kind, InstructionKind::Workdir(_)) || !diff.written.is_empty());
         if keep {
+            kept_layer = Some(layer);
             let written: Vec<(String, u64)> = diff
                 .written
                 .into_iter()
@@ -288,5 +374,43 @@ fn dispatch(ctx: &mut Ctx<'_>, state: &mut StageState, i: usize, ins: &Instructi
             });
         }
     }
-    state.steps.push(Step { instruction: i, fs: state.fs.clone(), summary });
+    let line = ctx.dockerfile.instructions.get(i).map(|f| ctx.line_of(f)).unwrap_or(0);
+    state.steps.push(Step { instruction: i, text: ctx.one_line(ins), line, fs: state.fs.clone(), summary, op, layer: kept_layer });
+}
+
+/// The operation's name and settings as they are before it runs (see `StepOp`).
+fn op_before(ctx: &Ctx<'_>, state: &StageState, ins: &Instruction) -> StepOp {
+    let text = ctx.one_line(ins);
+    let vars = state.vars();
+    let expanded = |t: &str| crate::expand::expand_word(t, &vars, ctx.escape()).map(|e| e.value).unwrap_or_else(|_| t.to_string());
+    let mut op = StepOp::default();
+    match &ins.kind {
+        InstructionKind::Run { heredocs, .. } => {
+            op.name = text;
+            for (k, v) in run::run_env(state) {
+                op.settings.push((format!("${k}"), v));
+            }
+            op.settings.push(("user".into(), state.config.user.clone()));
+            op.settings.push(("workdir".into(), state.config.workdir.clone()));
+            op.settings.push(("shell".into(), state.config.shell.join(" ")));
+            for h in heredocs {
+                op.inputs.push(InputFile {
+                    path: format!("<<{}", h.name),
+                    size: h.content.len() as u64,
+                    fingerprint: crate::vfs::fingerprint_bytes(h.content.as_bytes()),
+                });
+            }
+        }
+        InstructionKind::Copy(args) | InstructionKind::Add(args) => {
+            op.name = expanded(&text);
+            if !expanded(&args.dest.value).starts_with('/') {
+                op.settings.push(("workdir".into(), state.config.workdir.clone()));
+            }
+        }
+        _ => {
+            op.name = expanded(&text);
+            op.settings.push(("user".into(), state.config.user.clone()));
+        }
+    }
+    op
 }

@@ -185,7 +185,7 @@ fn line_end(text: &str, from: usize) -> usize {
 }
 
 /// The environment a RUN sees: build ARGs, then ENV over them.
-fn run_env(state: &StageState) -> Vec<(String, String)> {
+pub(crate) fn run_env(state: &StageState) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = state.scope_args.values().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     for (k, v) in &state.config.env {
         vars.retain(|(name, _)| name != k);
@@ -307,8 +307,15 @@ fn overlay(ctx: &mut Ctx<'_>, state: &mut StageState, m: &Mount, done: &BuildOut
             let origin: Option<Fs> = match m.from.as_deref() {
                 None => Some(ctx.context_fs.clone()),
                 Some(from) => match plan::resolve_from(&ctx.plan.stages, from) {
-                    Some(FromRef::Stage(s)) => done.stages.get(s).and_then(Option::as_ref).map(|r| r.fs.clone()),
-                    Some(FromRef::Image(image)) => Some(crate::catalog_adapter::image(&image).fs),
+                    Some(FromRef::Stage(s)) => {
+                        state.op.from_stages.push(s);
+                        done.stages.get(s).and_then(Option::as_ref).map(|r| r.fs.clone())
+                    }
+                    Some(FromRef::Image(image)) => {
+                        let fs = crate::catalog_adapter::image(&image).fs;
+                        state.op.from_images.push(image);
+                        Some(fs)
+                    }
                     None => None,
                 },
             };
@@ -319,6 +326,14 @@ fn overlay(ctx: &mut Ctx<'_>, state: &mut StageState, m: &Mount, done: &BuildOut
             let src = vfs::normalize(&source);
             let src = origin.resolve(&src, true).unwrap_or(src);
             for (path, node) in origin.subtree(&src) {
+                // The mounted context files are part of the RUN's cache key.
+                if m.from.is_none() && !node.is_dir() {
+                    state.op.inputs.push(crate::build::InputFile {
+                        path: path.trim_start_matches('/').to_string(),
+                        size: node.size(),
+                        fingerprint: node.fingerprint(),
+                    });
+                }
                 let rel = path.strip_prefix(src.as_str()).unwrap_or("");
                 let dest = if rel.is_empty() { target.clone() } else { vfs::join(&target, rel.trim_start_matches('/')) };
                 state.fs.write(&dest, node.clone(), (0, 0));

@@ -89,6 +89,34 @@ impl Reference {
             .unwrap_or(&self.repository)
     }
 
+    /// The fully qualified name BuildKit prints in its progress log (distribution's
+    /// `TagNameOnly(ParseNormalizedNamed(..))`): `docker.io/library/golang:1.22`, `latest`
+    /// added when neither a tag nor a digest is given, the digest kept.
+    pub fn canonical(&self) -> String {
+        let first = self.repository.split('/').next().unwrap_or("");
+        let has_host = self.repository.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+        let mut out = if self.official {
+            format!("docker.io/library/{}", self.repository)
+        } else if has_host {
+            self.repository.clone()
+        } else {
+            format!("docker.io/{}", self.repository)
+        };
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => {
+                out.push(':');
+                out.push_str(t);
+            }
+            (None, None) => out.push_str(":latest"),
+            (None, Some(_)) => {}
+        }
+        if let Some(d) = &self.digest {
+            out.push('@');
+            out.push_str(d);
+        }
+        out
+    }
+
     pub fn is_scratch(&self) -> bool {
         self.official && self.repository == "scratch"
     }

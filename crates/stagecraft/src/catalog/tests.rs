@@ -520,3 +520,18 @@ fn empty_reference() {
         .message
         .is_some_and(|m| m.starts_with("unknown image \"\": assumed 75 MB")));
 }
+
+#[test]
+fn canonical_names_are_what_buildkit_prints() {
+    for (written, want) in [
+        ("golang:1.22", "docker.io/library/golang:1.22"),
+        ("alpine", "docker.io/library/alpine:latest"),
+        ("library/node:22", "docker.io/library/node:22"),
+        ("bitnami/python:3.12", "docker.io/bitnami/python:3.12"),
+        ("ghcr.io/org/app", "ghcr.io/org/app:latest"),
+        ("localhost:5000/app:1@sha256:ff", "localhost:5000/app:1@sha256:ff"),
+        ("alpine@sha256:ab", "docker.io/library/alpine@sha256:ab"),
+    ] {
+        assert_eq!(Reference::parse(written).canonical(), want, "{written}");
+    }
+}

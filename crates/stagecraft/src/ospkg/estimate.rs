@@ -7,11 +7,13 @@ use std::sync::OnceLock;
 use super::facts;
 
 /// debootstrap's minbase from the index: the Priority: required packages and apt with their
-/// dependencies (what debian:*-slim images hold).
+/// dependencies (what debian:*-slim images hold). Empty while there is no index (kept only
+/// once there is one, which a web page may supply after its first simulations).
 pub fn minbase() -> &'static BTreeSet<String> {
     static MINBASE: OnceLock<BTreeSet<String>> = OnceLock::new();
+    static NONE: BTreeSet<String> = BTreeSet::new();
+    let Some(index) = super::debian_index() else { return &NONE };
     MINBASE.get_or_init(|| {
-        let Some(index) = super::debian_index() else { return BTreeSet::new() };
         let mut names: Vec<&str> = index.with_priority("required").iter().map(|p| p.name).collect();
         names.push("apt");
         index.plan_install(&names, &BTreeSet::new(), false).new.iter().map(|p| p.name.to_string()).collect()

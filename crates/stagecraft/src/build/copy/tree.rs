@@ -12,6 +12,7 @@
 //! Hard links are copies here: the simulator has no inodes.
 
 use crate::build::chmod::Chmod;
+use crate::build::InputFile;
 use crate::dockerignore::IgnoreMatcher;
 use crate::vfs::{self, Fs, FsError, Node};
 
@@ -62,6 +63,9 @@ pub(crate) struct Filters<'a> {
     pub include: Option<&'a IgnoreMatcher>,
     /// `--exclude`.
     pub exclude: Option<&'a IgnoreMatcher>,
+    /// List each copied file in `Copied::inputs` (sources from the build context, whose
+    /// contents decide the cache key).
+    pub record: bool,
 }
 
 /// Where the sources go: the destination after WORKDIR, and whether it was written as a
@@ -88,6 +92,23 @@ pub(crate) struct Copied {
     pub skipped: Vec<String>,
     /// Empty placeholders written for sources the simulator could not see.
     pub placeholders: usize,
+    /// The files read, when `Filters::record` asks for them.
+    pub inputs: Vec<InputFile>,
+}
+
+impl Copied {
+    pub fn add(&mut self, other: Copied) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped.extend(other.skipped);
+        self.placeholders += other.placeholders;
+        self.inputs.extend(other.inputs);
+    }
+}
+
+/// A source file as the cache sees it: its path in the origin (no leading `/`) and fingerprint.
+pub(crate) fn input(path: &str, node: &Node) -> InputFile {
+    InputFile { path: path.trim_start_matches('/').to_string(), size: node.size(), fingerprint: node.fingerprint() }
 }
 
 pub(crate) fn fs_error(e: FsError) -> String {
@@ -184,6 +205,9 @@ impl Walker<'_, '_> {
             if node.is_file() {
                 self.copied.files += 1;
                 self.copied.bytes += node.size();
+            }
+            if self.filters.record {
+                self.copied.inputs.push(input(src, node));
             }
             self.fs.write(target, self.placement.apply(node.clone()), (0, 0));
             return Ok(());

@@ -137,7 +137,11 @@ fn installed(s: &mut Session) -> (BTreeMap<String, ApkEntry>, bool) {
     }
     let base = ospkg::image_packages().and_then(|p| p.get("alpine:3.24"));
     let db: BTreeMap<String, ApkEntry> = base.map(|l| l.packages.iter().map(|(n, sz)| (n.clone(), ApkEntry { size: *sz, ..Default::default() })).collect()).unwrap_or_default();
-    s.note(Severity::Info, "PackageBaseAssumed", format!("the base image's installed packages are not known: assumed alpine:3.24's {} packages", db.len()));
+    let what = match base {
+        Some(_) => format!("alpine:3.24's {} packages", db.len()),
+        None => "none: no package data is loaded".to_string(),
+    };
+    s.note(Severity::Info, "PackageBaseAssumed", format!("the base image's installed packages are not known: assumed {what}"));
     (db, false)
 }
 

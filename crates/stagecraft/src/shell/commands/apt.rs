@@ -191,6 +191,7 @@ fn installed(s: &mut Session) -> BTreeMap<String, Installed> {
     let slim = ospkg::image_packages().and_then(|p| p.get("debian:bookworm-slim"));
     let (names, what): (Vec<String>, String) = match slim {
         Some(l) => (l.names().map(str::to_string).collect(), format!("debian:bookworm-slim's {} packages", l.packages.len())),
+        None if ospkg::debian_index().is_none() => (Vec::new(), "no package data is loaded, so none are counted".to_string()),
         None => {
             let base = estimate::minbase();
             (base.iter().cloned().collect(), format!("the {} Priority: required packages of Debian and apt", base.len()))
@@ -308,7 +309,8 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
     }
     for name in &unknown {
         let e = estimate::unknown_package();
-        notes.push(format!("`{name}` is not in Debian bookworm main's index (another release or repository?): estimated at {}, dependencies unknown", e.basis));
+        let why = if index.is_some() { "is not in Debian bookworm main's index (another release or repository?)" } else { "has no size data: Debian's package index is not loaded" };
+        notes.push(format!("`{name}` {why}: estimated at {}, dependencies unknown", e.basis));
         picks.push(Pick { name: name.clone(), version: "unknown".into(), bytes: e.bytes, requested: true });
     }
     for path in &local_debs {
