@@ -129,10 +129,9 @@ impl Plan {
     }
 }
 
-/// A repeated name means the last stage of that name, as BuildKit's map of names does.
 fn lookup_stage(stages: &[StagePlan], name: &str) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
-    if let Some(s) = stages.iter().rev().find(|s| s.name.as_deref() == Some(lower.as_str())) {
+    if let Some(s) = stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str())) {
         return Some(s.index);
     }
     if !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_digit()) {
@@ -191,17 +190,16 @@ fn split_stages(dockerfile: &Dockerfile, globals: &ArgScope, diags: &mut Diagnos
     stages
 }
 
-/// `FROM x` refers to an earlier stage only by name (`FROM 0` is an image called "0"); with
-/// a repeated name, the latest stage of that name so far.
+/// `FROM x` refers to an earlier stage only by name (`FROM 0` is an image called "0").
 fn lookup_named_only(stages: &[StagePlan], name: &str) -> Option<usize> {
     let lower = name.to_ascii_lowercase();
-    stages.iter().rev().find(|s| s.name.as_deref() == Some(lower.as_str())).map(|s| s.index)
+    stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str())).map(|s| s.index)
 }
 
 fn check_names(dockerfile: &Dockerfile, stages: &[StagePlan], diags: &mut Diagnostics) {
-    // Reserved and repeated names are BuildKit build checks (ReservedStageName,
-    // DuplicateStageName): warnings, in `checks`.
-    for stage in stages {
+    // A reserved name is a BuildKit build check (ReservedStageName, a warning in `checks`);
+    // a repeated name fails the build, as in BuildKit (the reference cannot be resolved).
+    for (i, stage) in stages.iter().enumerate() {
         let Some(name) = &stage.name else { continue };
         let InstructionKind::From { alias: Some(alias), .. } = &dockerfile.instructions[stage.from_instruction].kind
         else {
@@ -213,6 +211,9 @@ fn check_names(dockerfile: &Dockerfile, stages: &[StagePlan], diags: &mut Diagno
                 alias.span,
                 format!("invalid name for build stage: {:?}, name can't start with a number or contain symbols", alias.value),
             );
+        }
+        if stages[..i].iter().any(|s| s.name.as_deref() == Some(name.as_str())) {
+            diags.error("DuplicateStageName", alias.span, format!("duplicate stage name {name:?}: each stage needs its own name"));
         }
     }
 }
@@ -376,7 +377,7 @@ fn find_target(dockerfile: &Dockerfile, stages: &[StagePlan], target: Option<&st
         return stages.len().checked_sub(1);
     };
     let lower = name.to_ascii_lowercase();
-    if let Some(s) = stages.iter().rev().find(|s| s.name.as_deref() == Some(lower.as_str())) {
+    if let Some(s) = stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str())) {
         return Some(s.index);
     }
     let names: Vec<&str> = stages.iter().filter_map(|s| s.name.as_deref()).collect();

@@ -48,9 +48,10 @@ pub const BUILDKIT_RULES: &[BuildkitRule] = &[
     ),
     rule(
         "DuplicateStageName",
-        "Two stages share a name, so `FROM name` and `COPY --from=name` can mean either: \
-         BuildKit takes the latest stage of that name defined so far for `FROM`, and the last \
-         one in the file for `--from`. Give every stage its own name.",
+        "Two stages share a name, so `FROM name` and `COPY --from=name` could mean either: \
+         the builder cannot tell which stage is meant and the build fails. Stage names are \
+         case-insensitive, so `Build` and `build` are the same name. Give every stage its own \
+         name.",
     ),
     rule(
         "ReservedStageName",

@@ -1,5 +1,6 @@
-//! Stage names and the stage graph: BuildKit's DuplicateStageName and ReservedStageName,
-//! and the simulator's UnusedStage.
+//! Stage names and the stage graph: BuildKit's ReservedStageName and the simulator's
+//! UnusedStage. (A duplicate stage name fails the build: `plan` reports DuplicateStageName
+//! as an error, so it is not repeated here.)
 
 use super::{text, Cx, Fix, Sink};
 use crate::diagnostics::Severity;
@@ -9,7 +10,7 @@ use crate::span::Span;
 pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
     let plan = &cx.report.plan;
     let instructions = &cx.dockerfile().instructions;
-    for (i, stage) in plan.stages.iter().enumerate() {
+    for stage in &plan.stages {
         let Some(name) = &stage.name else { continue };
         let Some(InstructionKind::From { alias: Some(alias), .. }) = instructions.get(stage.from_instruction).map(|i| &i.kind)
         else {
@@ -22,9 +23,6 @@ pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
                 format!("Stage name should not use the same name as reserved stage {name:?}"),
                 None,
             );
-        }
-        if plan.stages[..i].iter().any(|s| s.name.as_deref() == Some(name.as_str())) {
-            sink.buildkit("DuplicateStageName", alias.span, format!("Duplicate stage name {name:?}, stage names should be unique"), None);
         }
     }
     unused(cx, sink);
