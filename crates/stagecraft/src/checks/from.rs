@@ -27,13 +27,12 @@ pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
             undefined_args(cx, sink, ins, value, &declared);
             platform(cx, sink, ins, flag.span, value, alias.as_ref().map(|a| a.value.as_str()));
         }
-        if image.value.contains('$') {
-            if let Ok(e) = expand::expand_word(&image.value, &defaults, cx.escape()) {
-                if !valid_reference(&e.value) {
-                    let message = format!("Default value for ARG {} results in empty or invalid base image name", image.value);
-                    sink.buildkit("InvalidDefaultArgInFrom", ins.span, message, None);
-                }
-            }
+        // An expansion error (`${X:?}` unset) counts as invalid, as in BuildKit.
+        let invalid = image.value.contains('$')
+            && expand::expand_word(&image.value, &defaults, cx.escape()).map_or(true, |e| !valid_reference(&e.value));
+        if invalid {
+            let message = format!("Default value for ARG {} results in empty or invalid base image name", image.value);
+            sink.buildkit("InvalidDefaultArgInFrom", ins.span, message, None);
         }
     }
 }

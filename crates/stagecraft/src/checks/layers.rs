@@ -146,7 +146,7 @@ fn deletions_and_overwrites(cx: &Cx<'_>, sink: &mut Sink, layers: &[LayerRecord]
                 if let Some((size, owner)) = live.remove(p) {
                     if size > 0 {
                         *deleted.entry(owner).or_default() += size;
-                        if examples.len() < 3 && !examples.contains(&w.as_str()) {
+                        if !examples.contains(&w.as_str()) {
                             examples.push(w.as_str());
                         }
                     }
@@ -207,10 +207,28 @@ fn cleanup(
         "this RUN deletes {} that earlier layers added ({}, from line {}): the image does not get smaller, \
          because those layers still hold the bytes; delete files in the RUN that creates them",
         human_size(total),
-        examples.join(", "),
+        describe(examples),
         lines.join(", ")
     );
     sink.simulator("CleanupSavesNothing", Severity::Warning, ins.span, message, merge_fix(cx, ins, layers, deleted));
+}
+
+/// Deleted paths in the user's terms: a package rather than where the simulator keeps its
+/// files, and `dir/*` for several entries of one directory.
+fn describe(paths: &[&str]) -> String {
+    let shown = |p: &str| match p.strip_prefix("/var/lib/dpkg/info/").or_else(|| p.strip_prefix("/lib/apk/packages/")) {
+        Some(name) if !name.contains('/') => format!("the {name} package"),
+        _ => p.to_string(),
+    };
+    let parent = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    if (paths.len() > 1 || paths[0].starts_with("/var/lib/apt/lists/")) && !paths[0].starts_with("/var/lib/dpkg/info/") && paths.iter().all(|p| parent(p) == parent(paths[0])) {
+        return format!("{}/*", parent(paths[0]));
+    }
+    let mut out: Vec<String> = paths.iter().take(3).map(|p| shown(p)).collect();
+    if paths.len() > 3 {
+        out.push(format!("{} more", paths.len() - 3));
+    }
+    out.join(", ")
 }
 
 /// When the later RUN only removes files (`rm -rf a b`) and everything it frees came from
