@@ -15,9 +15,23 @@ pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
     let base_lines: Vec<usize> = image.layers.iter().filter(|l| l.is_base).map(|l| l.line).collect();
     let added = |f: &&FileReport| f.line.is_some_and(|l| !base_lines.contains(&l));
     secrets(cx, sink, image.files.iter().filter(added));
-    if cx.report.plan.stages.len() > 1 {
+    if assembles_artifacts(cx) {
         build_tools(cx, sink, &image.files, &base_lines);
     }
+}
+
+/// A multi-stage build whose target copies results from another stage and says what to run
+/// (CMD or ENTRYPOINT): its final image is meant to run an application, so build tools
+/// there are a mistake. Build and development images (a linter on golang, a CI image that
+/// gathers tools with COPY --from) set no command of their own and are left alone.
+fn assembles_artifacts(cx: &Cx<'_>) -> bool {
+    let plan = &cx.report.plan;
+    let Some(target) = plan.target.and_then(|t| plan.stages.get(t)) else { return false };
+    let copies = target.deps.iter().any(|d| matches!(d.kind, crate::plan::DependencyKind::CopyFrom) && d.stage != target.index);
+    let runs = target.body.clone().filter_map(|i| cx.dockerfile().instructions.get(i)).any(|i| {
+        matches!(i.kind, crate::dockerfile::InstructionKind::Cmd(_) | crate::dockerfile::InstructionKind::Entrypoint(_))
+    });
+    copies && runs
 }
 
 /// Why a file looks like a secret, from its name (and its text when known).

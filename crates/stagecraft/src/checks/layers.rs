@@ -67,7 +67,13 @@ fn caches(cx: &Cx<'_>, sink: &mut Sink, layers: &[LayerRecord]) {
                 *found.entry(what).or_default() += size;
             }
         }
+        let command = cx.text(ins.span);
         for (what, bytes) in found.into_iter().filter(|(_, b)| *b > 0) {
+            // The command cleans up, but after something the shell model could not follow:
+            // trust the text over the model.
+            if cleans_up(what, command) {
+                continue;
+            }
             let message = format!(
                 "this RUN leaves {what} in its layer: {} the image does not need at run time; \
                  remove it in the same RUN, use the tool's no-cache option, or a cache mount",
@@ -75,6 +81,18 @@ fn caches(cx: &Cx<'_>, sink: &mut Sink, layers: &[LayerRecord]) {
             );
             sink.simulator("PackageCacheInLayer", Severity::Info, ins.span, message, cache_fix(cx, ins, what));
         }
+    }
+}
+
+fn cleans_up(what: &str, command: &str) -> bool {
+    let any = |words: &[&str]| words.iter().any(|w| command.contains(w));
+    match what.split('\'').next().unwrap_or("") {
+        "apt" => any(&["/var/lib/apt/lists", "dist-clean", "distclean"]),
+        "apk" => any(&["/var/cache/apk", "--no-cache"]),
+        "pip" => any(&["--no-cache-dir", "PIP_NO_CACHE_DIR", "pip cache purge", "/.cache/pip"]),
+        "npm" => any(&["npm cache clean", "/.npm"]),
+        "dnf" => any(&["dnf clean", "yum clean", "/var/cache/dnf", "/var/cache/yum"]),
+        _ => false,
     }
 }
 

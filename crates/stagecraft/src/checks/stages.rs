@@ -35,10 +35,13 @@ fn unused(cx: &Cx<'_>, sink: &mut Sink) {
     let Some(target) = plan.target else { return };
     let target_label = plan.stages[target].label();
     let instructions = &cx.dockerfile().instructions;
+    let referenced = |index: usize| plan.stages.iter().any(|s| s.deps.iter().any(|d| d.stage == index) || s.base == crate::plan::Base::Stage(index));
     for stage in plan.stages.iter().filter(|s| !s.needed && s.index != target) {
         let Some(from) = instructions.get(stage.from_instruction) else { continue };
         let span = from.keyword.span.to(stage.base_span);
         match &stage.name {
+            // A stage other stages use belongs to another target's chain: not worth a note.
+            Some(_) if referenced(stage.index) => {}
             Some(name) => sink.simulator(
                 "UnusedStage",
                 Severity::Info,

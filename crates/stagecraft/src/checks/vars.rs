@@ -106,7 +106,9 @@ fn workdir(cx: &Cx<'_>, sink: &mut Sink, ins: &Instruction, word: &Word, scope: 
         return;
     }
     let Ok(e) = expand::expand_word(&word.value, scope, cx.escape()) else { return };
-    if e.value.is_empty() || e.value.starts_with('/') {
+    // `C:\app` and `C:/app` are absolute on a Windows base image.
+    let windows = e.value.contains('\\') || e.value.as_bytes().get(1) == Some(&b':');
+    if e.value.is_empty() || e.value.starts_with('/') || windows {
         return;
     }
     let message = format!("Relative workdir {:?} can have unexpected results if the base image changes", e.value);
