@@ -29,7 +29,10 @@ pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
             if cmd == "Add" && (src.contains("://") || src.starts_with("git@")) {
                 continue;
             }
-            if matcher.is_ignored(&clean(&src)) {
+            // BuildKit matches the path as written (`./tmp/x` against `*/tmp/*` matches, `*`
+            // taking `.`), and the context transfer the clean path: either way, it warns.
+            let raw = src.trim_start_matches('/');
+            if matcher.is_ignored(&clean(&src)) || (!raw.is_empty() && matcher.is_ignored(raw)) {
                 let message = format!("Attempting to {cmd} file {src:?} that is excluded by .dockerignore");
                 sink.buildkit("CopyIgnoredFile", ins.span, message, None);
             }

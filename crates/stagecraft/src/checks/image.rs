@@ -87,14 +87,15 @@ fn secrets<'a>(cx: &Cx<'_>, sink: &mut Sink, files: impl Iterator<Item = &'a Fil
     }
     for (line, found) in by_line {
         let Some(ins) = cx.instruction_on_line(line) else { continue };
-        let (path, kind) = found[0];
-        let more = match found.len() {
-            1 => String::new(),
-            n => format!(" and {} more", n - 1),
-        };
+        let mut list: Vec<String> = found.iter().take(3).map(|(path, kind)| format!("{path} ({kind})")).collect();
+        if found.len() > 3 {
+            list.push(format!("{} more", found.len() - 3));
+        }
+        let verb = if found.len() == 1 { "looks like a secret and is" } else { "look like secrets and are" };
         let message = format!(
-            "{path}{more} in the final image looks like {kind}: anyone who can pull the image can read it; \
-             keep it out with .dockerignore, or use a secret mount (RUN --mount=type=secret) if the build needs it"
+            "{} {verb} in the final image: anyone who can pull the image can read it; keep it out with \
+             .dockerignore, or use a secret mount (RUN --mount=type=secret) if the build needs it",
+            list.join(", ")
         );
         sink.simulator("SecretFileInImage", Severity::Warning, ins.span, message, None);
     }
