@@ -49,6 +49,17 @@ pub struct Fix {
 pub struct TextEdit {
     pub span: Span,
     pub replacement: String,
+    /// 1-based positions of the span, resolved when the diagnostic is recorded.
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl TextEdit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> TextEdit {
+        TextEdit { span, replacement: replacement.into(), line: 0, column: 0, end_line: 0, end_column: 0 }
+    }
 }
 
 impl Fix {
@@ -57,7 +68,7 @@ impl Fix {
     }
     /// A fix that replaces one range.
     pub fn replace(title: impl Into<String>, span: Span, replacement: impl Into<String>) -> Fix {
-        Fix::new(title, vec![TextEdit { span, replacement: replacement.into() }])
+        Fix::new(title, vec![TextEdit::new(span, replacement)])
     }
 }
 
@@ -104,8 +115,12 @@ impl Diagnostics {
         code: &'static str,
         span: Span,
         message: impl Into<String>,
-        fix: Option<Fix>,
+        mut fix: Option<Fix>,
     ) {
+        for e in fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            let (a, b) = (self.index.position(e.span.start), self.index.position(e.span.end));
+            (e.line, e.column, e.end_line, e.end_column) = (a.line, a.column, b.line, b.column);
+        }
         let start = self.index.position(span.start);
         let end = self.index.position(span.end);
         self.items.push(Diagnostic {
@@ -153,7 +168,7 @@ mod tests {
     use super::*;
 
     fn edit(start: usize, end: usize, replacement: &str) -> TextEdit {
-        TextEdit { span: Span::new(start, end), replacement: replacement.to_string() }
+        TextEdit::new(Span::new(start, end), replacement.to_string())
     }
 
     #[test]

@@ -264,8 +264,8 @@ fn merge_fix(cx: &Cx<'_>, ins: &Instruction, layers: &[LayerRecord], deleted: &B
     Some(Fix::new(
         "Move the clean-up into the RUN that created the files",
         vec![
-            TextEdit { span: Span::new(earlier_cmd.end, earlier_cmd.end), replacement: format!(" && {rm}") },
-            TextEdit { span: text::instruction_lines(cx.source, ins), replacement: String::new() },
+            TextEdit::new(Span::new(earlier_cmd.end, earlier_cmd.end), format!(" && {rm}")),
+            TextEdit::new(text::instruction_lines(cx.source, ins), String::new()),
         ],
     ))
 }

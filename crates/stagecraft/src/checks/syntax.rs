@@ -42,7 +42,7 @@ fn empty_continuations(cx: &Cx<'_>, sink: &mut Sink) {
         }
         let edits = lines[i..j]
             .iter()
-            .map(|l| TextEdit { span: text::whole_line(cx.source, l.start), replacement: String::new() })
+            .map(|l| TextEdit::new(text::whole_line(cx.source, l.start), String::new()))
             .collect();
         sink.buildkit("NoEmptyContinuation", lines[i], "Empty continuation line", Some(Fix::new("Delete the empty continuation line", edits)));
         i = j;

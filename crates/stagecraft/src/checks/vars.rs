@@ -92,7 +92,7 @@ fn undefined(cx: &Cx<'_>, sink: &mut Sink, ins: &Instruction, scope: &Scope) {
             .collect();
         let span = refs.first().copied().unwrap_or(ins.span);
         let fix = hint.filter(|_| !refs.is_empty()).map(|h| {
-            let edits = refs.iter().map(|r| TextEdit { span: *r, replacement: h.clone() }).collect();
+            let edits = refs.iter().map(|r| TextEdit::new(*r, h.clone())).collect();
             Fix::new(format!("Use ${h}"), edits)
         });
         sink.buildkit("UndefinedVar", span, message, fix);
