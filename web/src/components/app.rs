@@ -245,7 +245,7 @@ pub fn App() -> Html {
                     <section class="editor-pane">
                         <h2><label for="dockerfile">{"Dockerfile"}</label>{ package_status(&state.packages) }</h2>
                         <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} />
-                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} />
+                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} on_fix={dispatch.reform(Action::ApplyFix)} readonly={mode.readonly} />
                     </section>
                     if !mode.embed {
                         <ContextPanel project={state.project.clone()} editing={state.editing.clone()} readonly={mode.readonly} dispatch={dispatch.clone()} />
