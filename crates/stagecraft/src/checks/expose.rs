@@ -13,7 +13,7 @@ pub(super) fn check(cx: &Cx<'_>, sink: &mut Sink) {
             if let Some((_, proto)) = p.rsplit_once('/') {
                 if proto != proto.to_lowercase() {
                     let message = format!("Defined protocol '{p}' in EXPOSE instruction should be lowercase");
-                    let at = port.span.end - proto.len();
+                    let at = port.span.end.saturating_sub(proto.len());
                     let fix = verbatim.then(|| Fix::replace("Write the protocol in lowercase", Span::new(at, port.span.end), proto.to_lowercase()));
                     sink.buildkit("ExposeProtoCasing", ins.span, message, fix);
                 }

@@ -239,6 +239,9 @@ fn describe(paths: &[&str]) -> String {
         _ => p.to_string(),
     };
     let parent = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    if paths.is_empty() {
+        return String::new();
+    }
     if (paths.len() > 1 || paths[0].starts_with("/var/lib/apt/lists/")) && !paths[0].starts_with("/var/lib/dpkg/info/") && paths.iter().all(|p| parent(p) == parent(paths[0])) {
         return format!("{}/*", parent(paths[0]));
     }

@@ -52,7 +52,7 @@ fn empty_continuations(cx: &Cx<'_>, sink: &mut Sink) {
 /// `ENV key value`: the legacy form has one pair and no `=` after the key.
 fn legacy_key_value(cx: &Cx<'_>, sink: &mut Sink, ins: &Instruction, pairs: &[KeyValue]) {
     let [kv] = pairs else { return };
-    if cx.source[kv.key.span.end.min(cx.source.len())..].starts_with('=') {
+    if cx.source.get(kv.key.span.end..).is_none_or(|rest| rest.starts_with('=')) {
         return;
     }
     let name = ins.kind.name();
