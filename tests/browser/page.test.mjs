@@ -259,6 +259,36 @@ test("every example loads without an error diagnostic or a console error", async
   p.done();
 });
 
+const CASING = `FROM alpine:3.22 as Builder
+RUN echo hi > /greeting
+FROM alpine:3.22
+COPY --from=builder /greeting /greeting
+`;
+
+/** The diagnostics list entry of a check code. */
+const entry = (code) => `#diagnostics li:has(code.code-name:text-is("${code}"))`;
+
+test("a build check's suggested fix applies with one click and its diagnostic goes", async () => {
+  const p = await open(await browser.fresh());
+  const { page } = p;
+  await setDockerfile(page, CASING);
+  await page.waitForSelector(entry("StageNameCasing"));
+  assert.match(await page.textContent(entry("StageNameCasing")), /Stage name 'Builder' should be lowercase/);
+  // The explanation is one click away.
+  await page.click(`${entry("StageNameCasing")} details.why summary`);
+  assert.match(await page.textContent(`${entry("StageNameCasing")} details.why p`), /case-insensitive/);
+  await screenshot(page, "check-fix-before");
+  await page.click(`${entry("StageNameCasing")} button.fix`);
+  await page.waitForSelector(entry("StageNameCasing"), { state: "detached" });
+  assert.equal(await page.inputValue("#dockerfile"), CASING.replace("as Builder", "as builder"));
+  // The other casing problem has its own fix.
+  await page.click(`${entry("FromAsCasing")} button.fix`);
+  await page.waitForSelector(entry("FromAsCasing"), { state: "detached" });
+  assert.equal(await page.inputValue("#dockerfile"), CASING.replace("as Builder", "AS builder"));
+  await screenshot(page, "check-fix-after");
+  p.done();
+});
+
 const APT_CURL = `FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y curl
 `;

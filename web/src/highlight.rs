@@ -297,6 +297,7 @@ mod tests {
             column: 1,
             end_line: 5,
             end_column: 1,
+            fix: None,
         };
         let sq = squiggles(text, &[diag]).join("\n");
         assert_eq!(strip(&sq), text);

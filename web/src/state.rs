@@ -71,6 +71,9 @@ impl State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     SetDockerfile(String),
+    /// Applies a diagnostic's suggested fix to the Dockerfile. The fix's ranges refer to the
+    /// text the report was made from, which is the current text (the report follows it).
+    ApplyFix(stagecraft::checks::Fix),
     /// Adds a file (text or size) or a folder; an existing path is replaced.
     PutEntry {
         path: String,
@@ -174,6 +177,12 @@ impl State {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::SetDockerfile(text) => {
+                if self.project.dockerfile != text {
+                    self.project_mut().dockerfile = text;
+                }
+            }
+            Action::ApplyFix(fix) => {
+                let text = stagecraft::checks::apply_fix(&self.project.dockerfile, &fix);
                 if self.project.dockerfile != text {
                     self.project_mut().dockerfile = text;
                 }
@@ -337,6 +346,28 @@ mod tests {
             "FROM alpine:3.22\nCOPY . /app\n",
             &[("src/main.go", "package main")],
         ))
+    }
+
+    #[test]
+    fn a_suggested_fix_edits_the_dockerfile_and_its_diagnostic_goes() {
+        let project = Project::new("from alpine:3.22 as Builder\nrun true\n", &[]);
+        let state = State::new(project.clone());
+        let report = |s: &State| {
+            let ctx = stagecraft::BuildContext::new();
+            stagecraft::simulate(&stagecraft::Simulation {
+                dockerfile: &s.project.dockerfile,
+                dockerfile_name: None,
+                context: &ctx,
+                build_args: Default::default(),
+                target: None,
+                strict: false,
+            })
+        };
+        let casing = |s: &State| report(s).diagnostics.into_iter().find(|d| d.code == "StageNameCasing");
+        let fix = casing(&state).and_then(|d| d.fix).expect("StageNameCasing has a fix");
+        let fixed = reduce(state, [Action::ApplyFix(fix)]);
+        assert_eq!(fixed.project.dockerfile, "from alpine:3.22 as builder\nrun true\n");
+        assert!(casing(&fixed).is_none());
     }
 
     #[test]

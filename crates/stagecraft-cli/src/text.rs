@@ -87,6 +87,9 @@ fn diagnostics(report: &Report, out: &mut String) {
     let _ = writeln!(out, "\nDiagnostics:");
     for d in &report.diagnostics {
         let _ = writeln!(out, "  {:<7} {}:{}  {}: {}", d.severity.as_str(), d.line, d.column, d.code, d.message);
+        if let Some(fix) = &d.fix {
+            let _ = writeln!(out, "          fix: {}", fix.title);
+        }
     }
 }
 

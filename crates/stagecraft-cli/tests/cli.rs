@@ -287,3 +287,33 @@ fn twin_prints_the_single_stage_dockerfile_and_its_size() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already a single stage"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn build_checks_come_with_fixes_in_json_and_text() {
+    let df = "FROM alpine:3.20 as Builder\nRUN echo hi\n";
+    let dir = project("fix", &[("Dockerfile", df)]);
+    let out = run(&dir, &["simulate", "--format", "json", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "warnings do not fail the build");
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    let casing = diags.iter().find(|d| d["code"] == "StageNameCasing").expect("StageNameCasing");
+    assert_eq!(casing["severity"], "warning");
+    assert_eq!(casing["message"], "Stage name 'Builder' should be lowercase");
+    let fix = &casing["fix"];
+    assert_eq!(fix["title"], "Write the stage name in lowercase");
+    let edit = &fix["edits"][0];
+    assert_eq!((edit["start"].as_u64(), edit["end"].as_u64()), (Some(20), Some(27)));
+    assert_eq!((edit["line"].as_u64(), edit["column"].as_u64(), edit["end_line"].as_u64(), edit["end_column"].as_u64()), (Some(1), Some(21), Some(1), Some(28)));
+    assert_eq!(edit["replacement"], "builder");
+    assert!(diags.iter().find(|d| d["code"] == "FromAsCasing").is_some_and(|d| d["fix"]["edits"][0]["replacement"] == "AS"));
+    // A diagnostic without a fix has no `fix` key.
+    assert!(diags.iter().filter(|d| d["code"] != "StageNameCasing" && d["code"] != "FromAsCasing").all(|d| d.get("fix").is_none()));
+    let text = String::from_utf8_lossy(&run(&dir, &["simulate", "Dockerfile"]).stdout).to_string();
+    assert!(text.contains("StageNameCasing: Stage name 'Builder' should be lowercase"), "{text}");
+    assert!(text.contains("fix: Write the stage name in lowercase"), "{text}");
+    // `# check=error=true` makes BuildKit's rules fail the build.
+    let strict = project("fix-error", &[("Dockerfile", &format!("# check=error=true\n{df}"))]);
+    assert_eq!(run(&strict, &["simulate", "Dockerfile"]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(strict);
+}

@@ -103,3 +103,29 @@ fn real_world_corpus_parse_only(b: divan::Bencher) {
     let files = corpus();
     b.bench(|| files.iter().filter_map(|f| parse_dockerfile::parse(f).ok()).map(|d| d.instructions.len()).sum::<usize>());
 }
+
+/// The build checks alone, on reports already made: their share of `simulate` (which runs them).
+#[divan::bench]
+fn checks_only_tutorial(b: divan::Bencher) {
+    let ctx = tutorial_context();
+    let report = simulate(TUTORIAL, &ctx);
+    let args = BTreeMap::new();
+    b.bench(|| {
+        stagecraft::checks::run(&stagecraft::checks::Input { source: TUTORIAL, report: &report, ignore: None, build_args: &args }).len()
+    });
+}
+
+#[divan::bench]
+fn checks_only_real_world_corpus(b: divan::Bencher) {
+    let files = corpus();
+    let ctx = BuildContext::new();
+    let reports: Vec<_> = files.iter().map(|f| simulate(f, &ctx)).collect();
+    let args = BTreeMap::new();
+    b.bench(|| {
+        files
+            .iter()
+            .zip(&reports)
+            .map(|(f, r)| stagecraft::checks::run(&stagecraft::checks::Input { source: f, report: r, ignore: None, build_args: &args }).len())
+            .sum::<usize>()
+    });
+}

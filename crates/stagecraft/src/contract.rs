@@ -113,6 +113,47 @@ pub struct Diagnostic {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// A mechanical change that resolves it, when there is one (omitted otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A suggested fix: replace each byte range of the Dockerfile (`start..end`, with 1-based
+/// line/column positions) by `replacement`; the ranges refer to the original text.
+#[derive(Serialize)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Serialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: String,
+}
+
+fn fix(f: &crate::diagnostics::Fix) -> Fix {
+    Fix {
+        title: f.title.clone(),
+        edits: f
+            .edits
+            .iter()
+            .map(|e| Edit {
+                start: e.span.start,
+                end: e.span.end,
+                line: e.line,
+                column: e.column,
+                end_line: e.end_line,
+                end_column: e.end_column,
+                replacement: e.replacement.clone(),
+            })
+            .collect(),
+    }
 }
 
 pub fn file(f: &FileReport) -> File {
@@ -195,7 +236,7 @@ pub fn diagnostics(report: &Report) -> Vec<Diagnostic> {
     report
         .diagnostics
         .iter()
-        .map(|d| Diagnostic { severity: d.severity.as_str(), code: d.code, message: d.message.clone(), line: d.line, column: d.column })
+        .map(|d| Diagnostic { severity: d.severity.as_str(), code: d.code, message: d.message.clone(), line: d.line, column: d.column, fix: d.fix.as_ref().map(fix) })
         .collect()
 }
 

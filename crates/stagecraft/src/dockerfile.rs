@@ -7,6 +7,9 @@ use crate::span::Span;
 pub struct Dockerfile {
     pub directives: Directives,
     pub instructions: Vec<Instruction>,
+    /// Blank lines inside an instruction's continuation (`RUN a \\`, an empty line, `b`):
+    /// BuildKit skips them, and warns (the NoEmptyContinuation check).
+    pub empty_continuations: Vec<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

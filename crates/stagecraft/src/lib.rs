@@ -1,7 +1,7 @@
 //! Stagecraft's core: simulates `docker build` without an engine.
 //!
 //! Pipeline (one module each, data flowing one way):
-//! `parse` → `plan` → `build` (on `vfs`) → `report`. See ARCHITECTURE.md.
+//! `parse` → `plan` → `build` (on `vfs`) → `report`, then `checks`. See ARCHITECTURE.md.
 //! The core is pure: no IO, no browser dependencies. User input never yields an `Err`:
 //! problems are diagnostics in the `Report`.
 
@@ -12,6 +12,7 @@ pub mod buildlog;
 pub mod cache;
 pub mod catalog;
 pub mod catalog_adapter;
+pub mod checks;
 pub mod context;
 pub mod contract;
 pub mod diagnostics;
@@ -65,11 +66,21 @@ pub fn simulate(input: &Simulation<'_>) -> Report {
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over `.dockerignore`, also for
     // the default name.
     let dockerfile_name = input.dockerfile_name.unwrap_or("Dockerfile");
-    let (context, _ignore) = dockerignore::filter_context(input.context, Some(dockerfile_name));
+    let (context, ignore) = dockerignore::filter_context(input.context, Some(dockerfile_name));
     let options = build::BuildOptions { build_args: &input.build_args, strict: input.strict };
     // BuildKit would refuse to start after a parse error; the simulator still builds what it
     // could read (the errors stay in the report and fail the CLI), so an editor shows results
     // while the user is typing. A plan with no target (a cycle, an unknown target) builds nothing.
     let built = build::build(&dockerfile, &plan, &context, &options, &mut diags);
-    report::assemble(dockerfile, plan, built, diags.into_vec())
+    let mut report = report::assemble(dockerfile, plan, built, diags.into_vec());
+    // Build checks (BuildKit's `--check` rules and the simulator's own) read the finished
+    // report; they only add diagnostics.
+    let checked = checks::run(&checks::Input {
+        source: input.dockerfile,
+        report: &report,
+        ignore: ignore.as_ref(),
+        build_args: &input.build_args,
+    });
+    report.diagnostics.extend(checked);
+    report
 }

@@ -67,7 +67,7 @@ pub fn parse(source: &str, diags: &mut Diagnostics) -> Dockerfile {
     let src = source.strip_prefix('\u{feff}').unwrap_or(source);
     let dirs = scan::directives(src);
     let escape = dirs.escape(src);
-    let cx = Ctx { src, base: source.len() - src.len(), escape, skip: skipped_checks(src, &dirs) };
+    let cx = Ctx { src, base: source.len() - src.len(), escape };
     let mut out = Out::default();
     let directives = directives(&cx, &dirs);
     if let Some((line, message)) = &dirs.bad {
@@ -85,7 +85,10 @@ pub fn parse(source: &str, diags: &mut Diagnostics) -> Dockerfile {
         read(&cx, &logicals, &mut patch, &mut out)
     };
     out.flush(diags);
-    Dockerfile { directives, instructions }
+    // Facts for the build checks (`checks`), which own the NoEmptyContinuation rule.
+    let empty_continuations =
+        logicals.iter().flat_map(|lg| lg.empty_continuations.iter().map(|l| cx.span(l.start..l.end))).collect();
+    Dockerfile { directives, instructions, empty_continuations }
 }
 
 /// What conversion needs to know about the whole text.
@@ -95,8 +98,6 @@ struct Ctx<'a> {
     /// Length of the byte order mark: added to every span.
     base: usize,
     escape: char,
-    /// Check names switched off by `# check=skip=…` (`all` for every check).
-    skip: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -114,12 +115,6 @@ struct Out {
 impl Out {
     fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) {
         self.items.push((Severity::Error, code, span, message.into()));
-    }
-    /// A warning named after a BuildKit check, unless the `check` directive skips it.
-    fn warning(&mut self, cx: &Ctx, code: &'static str, span: Span, message: impl Into<String>) {
-        if !cx.skip.iter().any(|s| s == code || s == "all") {
-            self.items.push((Severity::Warning, code, span, message.into()));
-        }
     }
     fn has(&self, code: &str) -> bool {
         self.items.iter().any(|d| d.1 == code)
@@ -140,17 +135,6 @@ fn directives(cx: &Ctx, dirs: &scan::Directives) -> Directives {
             .map(|d| Spanned { value: cx.src[d.value.clone()].to_string(), span: cx.span(d.value.clone()) })
     };
     Directives { syntax: get("syntax"), escape: cx.escape, check: get("check") }
-}
-
-/// `# check=skip=A,B;error=true` → `[A, B]`.
-fn skipped_checks(src: &str, dirs: &scan::Directives) -> Vec<String> {
-    let Some(check) = dirs.found.iter().find(|d| d.key == "check") else { return Vec::new() };
-    src[check.value.clone()]
-        .split(';')
-        .filter_map(|part| part.trim().strip_prefix("skip="))
-        .flat_map(|list| list.split(','))
-        .map(|s| s.trim().to_string())
-        .collect()
 }
 
 /// Runs parse-dockerfile over the patched text, converting what it reads; on a syntax

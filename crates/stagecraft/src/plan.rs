@@ -197,6 +197,8 @@ fn lookup_named_only(stages: &[StagePlan], name: &str) -> Option<usize> {
 }
 
 fn check_names(dockerfile: &Dockerfile, stages: &[StagePlan], diags: &mut Diagnostics) {
+    // A reserved name is a BuildKit build check (ReservedStageName, a warning in `checks`);
+    // a repeated name fails the build, as in BuildKit (the reference cannot be resolved).
     for (i, stage) in stages.iter().enumerate() {
         let Some(name) = &stage.name else { continue };
         let InstructionKind::From { alias: Some(alias), .. } = &dockerfile.instructions[stage.from_instruction].kind
@@ -208,14 +210,6 @@ fn check_names(dockerfile: &Dockerfile, stages: &[StagePlan], diags: &mut Diagno
                 "InvalidStageName",
                 alias.span,
                 format!("invalid name for build stage: {:?}, name can't start with a number or contain symbols", alias.value),
-            );
-        }
-        if name == "scratch" || name == "context" {
-            // BuildKit builds it, but `FROM scratch` / `--from=context` then mean something else.
-            diags.warning(
-                "ReservedStageName",
-                alias.span,
-                format!("'{name}' is reserved and should not be used as a stage name: `FROM {name}` and `--from={name}` would not refer to this stage"),
             );
         }
         if stages[..i].iter().any(|s| s.name.as_deref() == Some(name.as_str())) {

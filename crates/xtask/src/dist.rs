@@ -30,7 +30,10 @@ pub const DATA_FILES: &[&str] = &["debian-bookworm-amd64.tsv.gz", "image-package
 /// shell model (brush-parser, ~145 KB of wasm code) and the OS-package and language models
 /// since then took it to 651 KB with the package data out of it (in `dist/data/`, fetched
 /// later; in it, 2.32 MB). Set a little above the measured size so growth is still caught.
-pub const BUDGET_GZIP_BYTES: u64 = 680_000;
+/// The build checks (BuildKit's `--check` rules, the simulator's own checks, their fixes and
+/// a learner's paragraph per code, which the playground shows) took it to 687,001 bytes:
+/// 700 KB, until the explanations or other data move out of the first download.
+pub const BUDGET_GZIP_BYTES: u64 = 700_000;
 
 pub fn run(_args: &[String]) -> Result<()> {
     let sizes = build()?;

@@ -302,7 +302,7 @@ pub fn App() -> Html {
                     <section class="editor-pane">
                         <h2><label for="dockerfile">{"Dockerfile"}</label>{ package_status(&state.packages) }</h2>
                         <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} current={current_lines} />
-                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} />
+                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} on_fix={dispatch.reform(Action::ApplyFix)} readonly={mode.readonly} />
                     </section>
                     <BuildLogPanel project={state.project.clone()} report={report.clone()} {previous} open={state.log_open} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
                     if !mode.embed {

@@ -1,6 +1,8 @@
 //! The diagnostics as a list under the editor: what went wrong or was guessed, on which
-//! line. Each entry is a button that puts the caret on its line.
+//! line. Each entry is a button that puts the caret on its line; a build check's entry
+//! explains itself ("why?") and, when it has a mechanical fix, offers it as a button.
 
+use stagecraft::checks::{explain, Fix};
 use stagecraft::Report;
 use yew::prelude::*;
 
@@ -10,6 +12,10 @@ use crate::shared::Shared;
 pub struct DiagnosticsProps {
     pub report: Shared<Report>,
     pub on_goto: Callback<usize>,
+    pub on_fix: Callback<Fix>,
+    /// A read-only page shows fixes but cannot apply them.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 #[component]
@@ -25,6 +31,14 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
             { for sorted.into_iter().map(|d| {
                 let line = d.line;
                 let onclick = props.on_goto.reform(move |_| line);
+                let fix = d.fix.as_ref().filter(|_| !props.readonly).map(|f| {
+                    let (title, fix) = (f.title.clone(), f.clone());
+                    let onclick = props.on_fix.reform(move |_| fix.clone());
+                    html! { <button type="button" class="fix" {onclick} title="Apply this change to the Dockerfile">{title}</button> }
+                });
+                let why = explain(d.code).map(|text| html! {
+                    <details class="why"><summary>{"why?"}</summary><p>{text}</p></details>
+                });
                 html! {
                     <li class={classes!("diag", d.severity.as_str())}>
                         <button type="button" class="link" {onclick} title="Go to the line">
@@ -33,6 +47,8 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
                         </button>
                         <span class="msg">{&d.message}</span>
                         <code class="code-name">{d.code}</code>
+                        { for fix }
+                        { for why }
                     </li>
                 }
             }) }

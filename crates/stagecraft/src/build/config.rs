@@ -108,14 +108,8 @@ pub(crate) fn apply(ctx: &mut Ctx<'_>, state: &mut StageState, ins: &Instruction
             state.config.stopsignal = Some(signal);
             "set the stop signal".into()
         }
-        InstructionKind::Maintainer(word) => {
-            ctx.diags.info(
-                "MaintainerDeprecated",
-                ins.keyword.span,
-                "MAINTAINER is deprecated: use `LABEL org.opencontainers.image.authors=...` instead",
-            );
-            format!("maintainer {}", word.value)
-        }
+        // Deprecated: the MaintainerDeprecated build check (`checks`) says so.
+        InstructionKind::Maintainer(word) => format!("maintainer {}", word.value),
         _ => String::new(),
     }
 }

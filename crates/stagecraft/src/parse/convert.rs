@@ -69,8 +69,8 @@ impl Conv<'_, '_> {
         let kind = match ins {
             pd::Instruction::From(_) => self.from(args)?,
             pd::Instruction::Arg(_) => InstructionKind::Arg(self.arg(args)),
-            pd::Instruction::Env(_) => InstructionKind::Env(self.key_values("ENV", args, &keyword)?),
-            pd::Instruction::Label(_) => InstructionKind::Label(self.key_values("LABEL", args, &keyword)?),
+            pd::Instruction::Env(_) => InstructionKind::Env(self.key_values("ENV", args)?),
+            pd::Instruction::Label(_) => InstructionKind::Label(self.key_values("LABEL", args)?),
             pd::Instruction::Run(_) => self.run(args)?,
             pd::Instruction::Cmd(_) => InstructionKind::Cmd(self.command("CMD", args)?),
             pd::Instruction::Entrypoint(_) => InstructionKind::Entrypoint(self.command("ENTRYPOINT", args)?),
@@ -142,7 +142,7 @@ impl Conv<'_, '_> {
             .collect()
     }
 
-    fn key_values(&mut self, name: &str, args: Range<usize>, keyword: &Word) -> Option<Vec<KeyValue>> {
+    fn key_values(&mut self, name: &str, args: Range<usize>) -> Option<Vec<KeyValue>> {
         let nv = match words::name_vals(self.text(), args.clone(), self.cx.escape, name) {
             Ok(nv) => nv,
             Err(message) => {
@@ -150,11 +150,6 @@ impl Conv<'_, '_> {
                 return None;
             }
         };
-        if nv.legacy {
-            let message = format!("\"{name} key=value\" should be used instead of legacy \"{name} key value\" format");
-            let span = keyword.span.to(self.span(args.clone()));
-            self.out.warning(self.cx, "LegacyKeyValueFormat", span, message);
-        }
         let mut pairs = Vec::with_capacity(nv.pairs.len());
         for (k, v) in nv.pairs {
             if k.is_empty() {

@@ -7,7 +7,7 @@ use super::patch::Patch;
 use super::{scan, words, Ctx, Out, KEYWORDS};
 
 /// Unknown instructions, instructions before the first FROM, malformed FROMs, unterminated
-/// heredocs, empty continuation lines.
+/// heredocs.
 pub(super) fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, out: &mut Out) {
     let first_from = logicals.iter().position(|l| l.keyword().eq_ignore_ascii_case("from"));
     for (i, lg) in logicals.iter().enumerate() {
@@ -37,11 +37,6 @@ pub(super) fn precheck(cx: &Ctx, logicals: &[scan::Logical], patch: &mut Patch, 
             let message =
                 format!("heredoc `{0}` is never closed: end it with a line containing only `{0}`", h.marker.name);
             out.error("UnterminatedHeredoc", cx.span(lg.joined.src_range(h.word.clone())), message);
-        }
-        if let Some(line) = lg.empty_continuations.first() {
-            let message = "empty continuation line: the instruction goes on past this blank line \
-                           (this will be an error in a future Docker release)";
-            out.warning(cx, "NoEmptyContinuation", cx.span(line.start..line.end), message);
         }
     }
     if first_from.is_none() && !out.has("NoStage") {

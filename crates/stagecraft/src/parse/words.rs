@@ -197,15 +197,15 @@ pub(super) fn parse_words(text: &str, range: Range<usize>, escape: char) -> Vec<
 /// `key=value` pairs of ENV and LABEL (BuildKit's `parseNameVal`), as (key, value) ranges.
 #[derive(Debug)]
 pub(super) struct NameVals {
+    /// In the legacy `KEY value words` form, one pair whose value is the rest of the line
+    /// (the key is not followed by `=`: that is how the LegacyKeyValueFormat check tells).
     pub pairs: Vec<(Range<usize>, Range<usize>)>,
-    /// The legacy `KEY value words` form: one pair, the value is the rest of the line.
-    pub legacy: bool,
 }
 
 pub(super) fn name_vals(text: &str, args: Range<usize>, escape: char, keyword: &str) -> Result<NameVals, String> {
     let words = parse_words(text, args.clone(), escape);
     let Some(first) = words.first() else {
-        return Ok(NameVals { pairs: Vec::new(), legacy: false });
+        return Ok(NameVals { pairs: Vec::new() });
     };
     if !text[first.clone()].contains('=') {
         let rest = &text[args.clone()];
@@ -215,7 +215,6 @@ pub(super) fn name_vals(text: &str, args: Range<usize>, escape: char, keyword: &
         let value_start = rest[gap..].find(|c| !is_split_space(c)).map_or(rest.len(), |i| gap + i);
         return Ok(NameVals {
             pairs: vec![(args.start..args.start + gap, args.start + value_start..args.end)],
-            legacy: true,
         });
     }
     let mut pairs = Vec::with_capacity(words.len());
@@ -228,7 +227,7 @@ pub(super) fn name_vals(text: &str, args: Range<usize>, escape: char, keyword: &
         };
         pairs.push((w.start..w.start + eq, w.start + eq + 1..w.end));
     }
-    Ok(NameVals { pairs, legacy: false })
+    Ok(NameVals { pairs })
 }
 
 /// Words separated by `[\t\v\f\r ]+` (BuildKit's `parseStringsWhitespaceDelimited`), for
