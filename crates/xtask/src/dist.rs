@@ -30,10 +30,14 @@ pub const DATA_FILES: &[&str] = &["debian-bookworm-amd64.tsv.gz", "image-package
 /// shell model (brush-parser, ~145 KB of wasm code) and the OS-package and language models
 /// since then took it to 651 KB with the package data out of it (in `dist/data/`, fetched
 /// later; in it, 2.32 MB). Set a little above the measured size so growth is still caught.
-/// The build checks (BuildKit's `--check` rules, the simulator's own checks, their fixes and
-/// a learner's paragraph per code, which the playground shows) took it to 687,001 bytes:
-/// 700 KB, until the explanations or other data move out of the first download.
-pub const BUDGET_GZIP_BYTES: u64 = 700_000;
+/// Issue 5 then compiled in the build checks (BuildKit's `--check` rules, the simulator's
+/// own checks, their fixes and a learner's paragraph per code: about 36 KB), the build log,
+/// cache simulation and step-through (about 23 KB) and the baseline diff and single-stage
+/// twin (about 28 KB): 741,982 bytes. Their code is the product, not dead weight; binaryen's
+/// `wasm-opt -Oz` (tried: npm binaryen 132) saved nothing after gzip. 760 KB keeps growth
+/// visible; the next savings are moving the language-package table and the explanations into
+/// the lazily fetched `dist/data/`.
+pub const BUDGET_GZIP_BYTES: u64 = 760_000;
 
 pub fn run(_args: &[String]) -> Result<()> {
     let sizes = build()?;
