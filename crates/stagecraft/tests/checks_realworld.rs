@@ -3,23 +3,16 @@
 //! `cargo test -p stagecraft --test checks_realworld -- --nocapture` prints the table;
 //! with `CHECKS_HITS=<code>` (or `all`) it prints every hit of that code, to review them.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use stagecraft::checks::{BUILDKIT_RULES, SIMULATOR_CHECKS};
 use stagecraft::{BuildContext, Simulation};
 
-fn corpus() -> Vec<PathBuf> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("../shared/corpus/real-world").filter_map(|e| Some(e.ok()?.path())).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "Dockerfile"));
-    files.sort();
-    files
-}
-
 #[test]
 fn checks_across_the_real_world_corpus() {
-    let files = corpus();
+    let files = common::real_world_files();
     assert!(files.len() >= 60);
     let codes: Vec<&str> = BUILDKIT_RULES.iter().map(|r| r.name).chain(SIMULATOR_CHECKS.iter().map(|c| c.code)).collect();
     let show = std::env::var("CHECKS_HITS").unwrap_or_default();

@@ -2,22 +2,15 @@
 //! no context, without a panic. (Their context is not in the corpus: the missing files become
 //! placeholders with warnings, which is what lenient mode is for.)
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use stagecraft::{BuildContext, Severity, Simulation};
 
-fn corpus() -> Vec<PathBuf> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("../shared/corpus/real-world").filter_map(|e| Some(e.ok()?.path())).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "Dockerfile"));
-    files.sort();
-    files
-}
-
 #[test]
 fn every_real_world_dockerfile_simulates_without_panic() {
-    let files = corpus();
+    let files = common::real_world_files();
     assert!(files.len() >= 60, "expected the 60 real-world Dockerfiles, found {}", files.len());
     let ctx = BuildContext::new();
     let mut panics = Vec::new();

@@ -125,3 +125,12 @@ pub fn expect(path: &Path, actual: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The real-world Dockerfiles of `../shared/corpus/real-world`, sorted by name.
+pub fn real_world_files() -> Vec<PathBuf> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("../shared/corpus/real-world").filter_map(|e| Some(e.ok()?.path())).collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "Dockerfile"));
+    files.sort();
+    files
+}
