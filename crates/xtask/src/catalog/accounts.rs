@@ -7,22 +7,8 @@
 //! (GECOS `Linux User,,,`, shell `/bin/sh`, `/sbin/nologin` for `-S` system users, group
 //! `nogroup` for system users without `-G`, a home unless `-H`).
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    pub name: String,
-    pub uid: u32,
-    pub gid: u32,
-    pub gecos: String,
-    pub home: String,
-    pub shell: String,
-    pub home_created: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Group {
-    pub name: String,
-    pub gid: u32,
-}
+// The core reads these back from the catalog: the same types on both sides.
+pub use stagecraft::catalog::{Group, User};
 
 #[derive(Default, Debug)]
 pub struct Accounts {
