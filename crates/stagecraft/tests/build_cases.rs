@@ -2,6 +2,8 @@
 //! options (txtar-like sections); `<case>.expect` is the dump of what the simulation produced.
 //! `UPDATE_EXPECT=1 cargo test --test build_cases` re-blesses the dumps after a reviewed change.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,15 +29,7 @@ struct Case {
 /// `-- options --` with lines `target: X`, `arg: K=V`, `strict`.
 fn parse_case(text: &str) -> Case {
     let mut case = Case { dockerfile: String::new(), context: BuildContext::new(), build_args: BTreeMap::new(), target: None, strict: false };
-    let mut sections: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_end();
-        if let Some(header) = trimmed.strip_prefix("-- ").and_then(|h| h.strip_suffix(" --")) {
-            sections.push((header.to_string(), String::new()));
-        } else if let Some((_, body)) = sections.last_mut() {
-            body.push_str(line);
-        }
-    }
+    let sections = common::sections(text);
     for (header, body) in sections {
         if header == "Dockerfile" {
             case.dockerfile = body;

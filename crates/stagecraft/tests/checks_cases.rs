@@ -37,17 +37,7 @@ fn parse(text: &str) -> Case {
         fires: Vec::new(),
         quiet: Vec::new(),
     };
-    let mut sections: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix("-- ").and_then(|h| h.strip_suffix(" --")) {
-            Some(h) => sections.push((h.to_string(), String::new())),
-            None => {
-                if let Some((_, body)) = sections.last_mut() {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
+    let sections = common::sections(text);
     for (header, body) in sections {
         match header.as_str() {
             "Dockerfile" => case.dockerfile = body,

@@ -7,6 +7,8 @@
 //! it depends on says so in `known_gap`: it is printed with its error, not asserted, so the
 //! gap stays visible until the data is fixed.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -51,17 +53,7 @@ const TABLE: &[Published] = &[
 fn load(case: &str) -> (String, BuildContext) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/build").join(format!("{case}.txt"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut sections: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        match line.trim_end().strip_prefix("-- ").and_then(|h| h.strip_suffix(" --")) {
-            Some(header) => sections.push((header.to_string(), String::new())),
-            None => {
-                if let Some((_, body)) = sections.last_mut() {
-                    body.push_str(line);
-                }
-            }
-        }
-    }
+    let sections = common::sections(&text);
     let mut dockerfile = String::new();
     let mut ctx = BuildContext::new();
     for (header, body) in sections {

@@ -39,7 +39,9 @@ fn options(body: &str, build: &mut Build) {
     }
 }
 
-pub fn parse_case(text: &str) -> Case {
+/// The `-- name --` sections of a case file, in order, each with its body (text before the
+/// first header is the description and is dropped).
+pub fn sections(text: &str) -> Vec<(String, String)> {
     let mut sections: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
         match line.trim_end().strip_prefix("-- ").and_then(|h| h.strip_suffix(" --")) {
@@ -51,6 +53,11 @@ pub fn parse_case(text: &str) -> Case {
             }
         }
     }
+    sections
+}
+
+pub fn parse_case(text: &str) -> Case {
+    let sections = sections(text);
     let mut before = Build::default();
     let mut want = Vec::new();
     let mut edits = Vec::new();
