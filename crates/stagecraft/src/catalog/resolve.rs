@@ -155,22 +155,6 @@ fn described(f: &ImageFacts) -> String {
     }
 }
 
-/// Sizes as Docker prints them: decimal units.
-pub(crate) fn human_size(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b >= 1e9 {
-        format!("{:.1} GB", b / 1e9)
-    } else if b >= 1e7 {
-        format!("{:.0} MB", b / 1e6)
-    } else if b >= 1e6 {
-        format!("{:.1} MB", b / 1e6)
-    } else if b >= 1e3 {
-        format!("{:.0} kB", b / 1e3)
-    } else {
-        format!("{bytes} B")
-    }
-}
-
 /// An estimate for an image the catalog does not know, with its message.
 fn estimate(catalog: &Catalog, r: &Reference, written: &str) -> Option<(ImageFacts, String)> {
     let tag = r.tag_or_latest();
@@ -185,7 +169,7 @@ fn estimate(catalog: &Catalog, r: &Reference, written: &str) -> Option<(ImageFac
         let message = format!(
             "{} is not in the catalog: assumed {} ({}), an estimate.",
             r.display(),
-            human_size(f.size_bytes),
+            crate::report::human_size(f.size_bytes),
             f.basis.as_deref().unwrap_or(&rule.id)
         );
         return Some((f, message));
@@ -205,7 +189,7 @@ fn estimate(catalog: &Catalog, r: &Reference, written: &str) -> Option<(ImageFac
         let message = format!(
             "unknown image {}: assumed {}, the size of {}, an estimate.",
             r.display(),
-            human_size(f.size_bytes),
+            crate::report::human_size(f.size_bytes),
             like.reference()
         );
         return Some((f, message));
@@ -221,7 +205,7 @@ fn estimate(catalog: &Catalog, r: &Reference, written: &str) -> Option<(ImageFac
     };
     let message = format!(
         "unknown image {name}: assumed {} ({}), an estimate.",
-        human_size(f.size_bytes),
+        crate::report::human_size(f.size_bytes),
         f.basis.as_deref().unwrap_or("default")
     );
     Some((f, message))
@@ -444,11 +428,4 @@ mod tests {
         assert_eq!(TagParts::parse("v3.7").version, Some(vec![3, 7]));
     }
 
-    #[test]
-    fn sizes() {
-        assert_eq!(human_size(74_830_000), "75 MB");
-        assert_eq!(human_size(8_420_000), "8.4 MB");
-        assert_eq!(human_size(1_130_000_000), "1.1 GB");
-        assert_eq!(human_size(900), "900 B");
-    }
 }

@@ -74,12 +74,12 @@ fn resolve_messages() {
         "The digest in golang:1.25@sha256:abc is not checked: the catalog knows images by tag."
     ]
     .assert_eq(&message("golang:1.25@sha256:abc"));
-    expect!["unknown image foo/bar:latest: assumed 75 MB (the size of debian:bookworm-slim, the most common base of third-party images), an estimate."]
+    expect!["unknown image foo/bar:latest: assumed 74.8 MB (the size of debian:bookworm-slim, the most common base of third-party images), an estimate."]
         .assert_eq(&message("foo/bar"));
     expect!["mcr.microsoft.com/dotnet/aspnet:8.0 is not in the catalog: assumed 217 MB (aspnet:8.0-jammy with a sample app), an estimate."]
         .assert_eq(&message("mcr.microsoft.com/dotnet/aspnet:8.0"));
     expect![
-        "unknown image bitnami/python:3.11: assumed 1.1 GB, the size of python:3.11, an estimate."
+        "unknown image bitnami/python:3.11: assumed 1.10 GB, the size of python:3.11, an estimate."
     ]
     .assert_eq(&message("bitnami/python:3.11"));
 }
@@ -518,7 +518,7 @@ fn empty_reference() {
     assert_eq!(r.kind, MatchKind::Estimated);
     assert!(r
         .message
-        .is_some_and(|m| m.starts_with("unknown image \"\": assumed 75 MB")));
+        .is_some_and(|m| m.starts_with("unknown image \"\": assumed 74.8 MB")));
 }
 
 #[test]

@@ -70,20 +70,6 @@ pub fn source(name: &str) -> &'static str {
     table().get(&key("fact", name)).map_or("", |r| r.source)
 }
 
-/// A size as people read it: `4.5 MB`.
-pub fn human(bytes: u64) -> String {
-    let b = bytes as f64;
-    if b >= 1e9 {
-        format!("{:.2} GB", b / 1e9)
-    } else if b >= 1e6 {
-        format!("{:.1} MB", b / 1e6)
-    } else if b >= 1e3 {
-        format!("{:.0} kB", b / 1e3)
-    } else {
-        format!("{bytes} B")
-    }
-}
-
 /// Every fact name the models use; the test below checks each has a row.
 pub const FACTS: &[&str] = &[
     "pip.default",

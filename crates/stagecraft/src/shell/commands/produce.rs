@@ -9,7 +9,6 @@ use crate::diagnostics::Severity;
 use crate::vfs::{self, Node, NodeKind};
 
 use super::super::session::{Lookup, Session};
-use super::langdata::human;
 
 /// Records an estimate: one `info` note naming what was assumed and from which facts.
 pub fn estimated(s: &mut Session, message: String) {
@@ -111,7 +110,7 @@ pub fn list(names: &[String]) -> String {
 }
 
 pub fn mb(bytes: u64) -> String {
-    human(bytes)
+    crate::report::human_size(bytes)
 }
 
 /// The last component of a path or URL, without a query string.
