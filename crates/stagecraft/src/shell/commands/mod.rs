@@ -34,6 +34,7 @@ pub mod mktemp;
 pub mod mv;
 pub mod npm;
 pub mod pip;
+pub mod platform;
 pub mod produce;
 pub mod python;
 pub mod rm;
@@ -96,6 +97,12 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "printenv" => info::printenv,
         "nproc" => info::nproc,
         "date" => info::date,
+        "uname" => platform::uname,
+        "arch" => platform::arch,
+        "dpkg-architecture" => platform::dpkg_architecture,
+        "xx-info" => platform::xx_info,
+        "xx-apt-get" | "xx-apt" => platform::xx_apt_get,
+        "xx-apk" => platform::xx_apk,
         "mktemp" => mktemp::run,
         "sha256sum" | "sha512sum" | "sha1sum" | "sha384sum" | "sha224sum" | "md5sum" | "b2sum" => checksum::run,
         "apt-get" => apt::apt_get,
