@@ -43,6 +43,7 @@ pub mod stat;
 pub mod test;
 pub mod text;
 pub mod touch;
+pub mod tr;
 pub mod unpack;
 
 pub type CommandFn = fn(&[String], &mut Session) -> Status;
@@ -75,6 +76,7 @@ pub fn find(name: &str) -> Option<CommandFn> {
         "printf" => echo::printf,
         "cat" => text::cat,
         "tee" => text::tee,
+        "tr" => tr::run,
         "mkdir" => mkdir::run,
         "rmdir" => mkdir::rmdir,
         "touch" => touch::run,
