@@ -7,7 +7,8 @@
 //!   names the distributions `pip install NAME` also installs; `download_bytes` is its wheel,
 //!   which is what pip's cache keeps.
 //! - `npm`: `npm install NAME` into an empty project: node_modules bytes, the npm cache's bytes,
-//!   and (in `deps`) how many packages node_modules then holds.
+//!   and in `deps` the other npm rows that install puts in node_modules (so a package named
+//!   beside one that already holds it is not counted twice).
 //! - `fact`: one number a model uses (a size in bytes, or a ratio), named `area.what`.
 
 use std::collections::BTreeMap;
@@ -147,9 +148,9 @@ mod tests {
     fn every_row_names_its_source_and_its_deps_exist() {
         for row in table().values() {
             assert!(!row.source.trim().is_empty(), "{} {} has no source", row.kind, row.name);
-            if row.kind == "pip" {
+            if row.kind == "pip" || row.kind == "npm" {
                 for d in &row.deps {
-                    assert!(package("pip", d).is_some(), "pip {}: dependency {d} has no row", row.name);
+                    assert!(package(row.kind, d).is_some(), "{} {}: dependency {d} has no row", row.kind, row.name);
                 }
             }
         }

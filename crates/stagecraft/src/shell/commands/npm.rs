@@ -214,16 +214,28 @@ fn dep_names(pkg: &Value, key: &str) -> Vec<String> {
     pkg.get(key).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
 }
 
-/// node_modules for named packages: measured installs where known, the median otherwise
-/// (dependencies shared between them are counted once per package that pulls them in).
+/// node_modules for named packages: measured installs where known, the median otherwise.
+/// A named package that another named package's measured install already holds (body-parser
+/// inside express) is counted once, inside it, as npm dedupes it; other shared dependencies
+/// are still counted once per package that pulls them in.
 /// Returns node_modules bytes, the npm cache bytes measured with them (None when any name has no
 /// row), and a description.
 fn sized_names(names: &[String]) -> (u64, Option<u64>, String) {
     let mut known = Vec::new();
     let mut unknown = Vec::new();
+    let mut inside = Vec::new();
     let mut total = 0;
     let mut cache = Some(0u64);
     for n in names {
+        let holder = names.iter().find(|other| {
+            *other != n && package("npm", other).is_some_and(|o| o.deps.contains(&n.as_str()))
+                // Two installs that hold each other (a cycle): the first named one counts.
+                && !package("npm", n).is_some_and(|r| r.deps.contains(&other.as_str()) && names.iter().position(|x| x == n) < names.iter().position(|x| x == *other))
+        });
+        if let Some(h) = holder {
+            inside.push(format!("{n} (in {h}'s)"));
+            continue;
+        }
         match package("npm", n) {
             Some(r) => {
                 total += r.bytes as u64;
@@ -240,6 +252,9 @@ fn sized_names(names: &[String]) -> (u64, Option<u64>, String) {
     let mut desc = Vec::new();
     if !known.is_empty() {
         desc.push(format!("measured installs of {}", list(&known)));
+    }
+    if !inside.is_empty() {
+        desc.push(format!("{} counted within those installs", list(&inside)));
     }
     if !unknown.is_empty() {
         desc.push(format!("{} at the median {} ({})", list(&unknown), mb(bytes("npm.default")), langdata::source("npm.default")));
