@@ -30,7 +30,7 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
     let ignored = &props.ignored;
     let mut rows = Vec::new();
     for n in nodes.iter() {
-        row(n, 0, props, &ignored, &mut rows);
+        row(n, 0, props, ignored, &mut rows);
     }
     let has_ignore = props.project.file(".dockerignore").is_some();
     let edit_ignore = props.dispatch.reform(move |_| {
