@@ -57,13 +57,19 @@ test("time to first result", async () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
     const t = Date.now();
-    await page.goto(process.env.STAGECRAFT_URL);
+    // From the navigation's start, not its load event (which may wait for the engine too).
+    await page.goto(process.env.STAGECRAFT_URL, { waitUntil: "commit" });
+    // The page (its own module: editor, context, panels) renders first; the engine (the
+    // simulator module) is fetched after that, and the first result follows.
+    await page.waitForSelector("#app #dockerfile");
+    results[`page_shown_ms_${name}`] = Date.now() - t;
     await page.waitForSelector("#app[data-ready] #image-size");
     results[`first_result_ms_${name}`] = Date.now() - t;
     // The package data (fetched after the first render, then parsed) and the recomputed result.
     await page.waitForSelector('#app[data-packages="loaded"]', { timeout: 30000 });
     results[`package_data_ms_${name}`] = Date.now() - t;
   }
+  console.log("page shown after:", results.page_shown_ms_normal, "ms;", results.page_shown_ms_cpu_4x_slower, "ms with the CPU 4x slower");
   console.log("time to first result:", results.first_result_ms_normal, "ms;", results.first_result_ms_cpu_4x_slower, "ms with the CPU 4x slower");
   console.log("package data in use after:", results.package_data_ms_normal, "ms;", results.package_data_ms_cpu_4x_slower, "ms with the CPU 4x slower");
   assert.ok(results.first_result_ms_normal < 5000);

@@ -42,9 +42,10 @@ export async function launch() {
 
 /**
  * Opens a page of the site and records what must not happen: requests to another origin
- * and console errors. `done()` asserts neither happened.
+ * and console errors. `done()` asserts neither happened. Waits for the first result (the
+ * engine loaded: `#app[data-ready]`) unless `ready` is false.
  */
-export async function open(context, path = "") {
+export async function open(context, path = "", { ready = true } = {}) {
   const page = await context.newPage();
   const origin = new URL(BASE).origin;
   const foreign = [];
@@ -59,7 +60,7 @@ export async function open(context, path = "") {
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(new URL(path, BASE).href);
-  await page.waitForSelector("#app[data-ready]", { timeout: 30000 });
+  await page.waitForSelector(ready ? "#app[data-ready]" : "#app", { timeout: 30000 });
   return {
     page,
     foreign,

@@ -498,3 +498,58 @@ test("what-ifs: pin a single-stage build, open the multi-stage one and see the s
   await page.waitForFunction(() => !document.querySelector("#diff-view"));
   p.done();
 });
+
+test("the page shows its editor before the simulator is in, then the result; the first download is one wasm module", async () => {
+  const context = await browser.fresh();
+  // Hold the engine back: what the page shows meanwhile is what a slow link shows.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await context.route("**/stagecraft_engine*", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const wasm = [];
+  context.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (name.endsWith(".wasm")) wasm.push(name);
+  });
+  const p = await open(context, "", { ready: false });
+  const { page } = p;
+  assert.match(await page.textContent("#engine-status"), /Loading the simulator/);
+  assert.equal(await page.getAttribute("#app", "data-engine"), "loading");
+  assert.equal(await page.getAttribute("#app", "data-ready"), null);
+  assert.ok(await page.isVisible("#dockerfile"));
+  assert.ok(await page.isVisible("#context"));
+  assert.equal(await page.$("#image-size"), null, "no result without the simulator");
+  // Comments are coloured without the engine; keywords come with its first result.
+  await setDockerfile(page, "# two stages\n" + TWO_STAGES);
+  await page.waitForSelector(".highlight .t-comment");
+  assert.equal(await page.$(".highlight .t-kw"), null);
+  assert.deepEqual(wasm, ["stagecraft_web_bg.wasm"], "the first download has the page's module only");
+  await screenshot(page, "before-the-engine");
+
+  release();
+  await page.waitForSelector("#app[data-ready] #image-size");
+  assert.equal(await page.getAttribute("#app", "data-engine"), "ready");
+  assert.equal(await page.$("#engine-status"), null);
+  // What was typed meanwhile is what gets simulated.
+  await page.waitForSelector('#files li[data-path="/app/greeting.txt"]');
+  await page.waitForSelector(".highlight .t-kw");
+  assert.deepEqual(wasm.sort(), ["stagecraft_engine_bg.wasm", "stagecraft_web_bg.wasm"]);
+  p.done();
+});
+
+test("if the simulator cannot be loaded, the page says so where the results go and keeps the editor", async () => {
+  const context = await browser.fresh();
+  await context.route("**/stagecraft_engine_bg.wasm", (route) => route.fulfill({ status: 404, body: "not found" }));
+  const p = await open(context);
+  const { page } = p;
+  assert.equal(await page.getAttribute("#app", "data-engine"), "failed");
+  assert.match(await page.textContent("#engine-status"), /The simulator could not be loaded .*Reload the page/);
+  assert.ok(await page.isVisible("#dockerfile"));
+  assert.equal(await page.$("#image-size"), null);
+  // The browser logs the failed request (and wasm-bindgen's fallback warning about the MIME type); nothing else.
+  assert.ok(p.errors.every((e) => /Failed to load resource.*404|WebAssembly/.test(e)), p.errors.join("\n"));
+  p.errors.length = 0;
+  p.done();
+});

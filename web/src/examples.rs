@@ -154,14 +154,8 @@ mod tests {
         assert!(find(DEFAULT).is_some());
         for e in EXAMPLES {
             let p = e.project();
-            let report = stagecraft::simulate(&stagecraft::Simulation {
-                dockerfile: &p.dockerfile,
-                dockerfile_name: None,
-                context: &p.context(),
-                build_args: p.build_arg_map(),
-                target: p.target.as_deref(),
-                strict: false,
-            });
+            let input = p.input();
+            let report = input.simulate(&input.context());
             let errors: Vec<_> = report
                 .diagnostics
                 .iter()

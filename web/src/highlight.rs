@@ -3,8 +3,8 @@
 //! diagnostics' spans. Built as one string per keystroke: far cheaper than a virtual-DOM
 //! node per token on a 25 KB Dockerfile.
 
-use stagecraft::dockerfile::{CopySource, Dockerfile, Instruction, InstructionKind};
-use stagecraft::{Diagnostic, Severity};
+use stagecraft::view::{DiagnosticView, Highlight, TokenKind};
+use stagecraft::Severity;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -36,8 +36,21 @@ impl Class {
     }
 }
 
-/// The text with its tokens in `<span class="t-…">`, escaped, one string per line.
-pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> Vec<String> {
+impl From<TokenKind> for Class {
+    fn from(kind: TokenKind) -> Class {
+        match kind {
+            TokenKind::Image => Class::Image,
+            TokenKind::Stage => Class::Stage,
+            TokenKind::Flag => Class::Flag,
+            TokenKind::Keyword => Class::Keyword,
+            TokenKind::Heredoc => Class::Heredoc,
+        }
+    }
+}
+
+/// The text with its tokens in `<span class="t-…">`, escaped, one string per line. Before
+/// the engine's first result `spans` is empty: comments and variables are still coloured.
+pub fn highlighted(text: &str, spans: &Highlight) -> Vec<String> {
     let mut paint = vec![Class::None; text.len()];
     let mut fill = |start: usize, end: usize, class: Class| {
         let end = end.min(text.len());
@@ -48,10 +61,10 @@ pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> Vec<String> {
     for (start, end) in variables(text) {
         fill(start, end, Class::Var);
     }
-    for ins in &dockerfile.instructions {
-        paint_instruction(ins, &mut fill);
+    for &(start, end, kind) in &spans.tokens {
+        fill(start, end, kind.into());
     }
-    for (start, end, directive) in comment_lines(text, dockerfile) {
+    for (start, end, directive) in comment_lines(text, spans) {
         fill(
             start,
             end,
@@ -63,26 +76,6 @@ pub fn highlighted(text: &str, dockerfile: &Dockerfile) -> Vec<String> {
         );
     }
     render(text, |i| paint[i].css())
-}
-
-fn paint_instruction(ins: &Instruction, fill: &mut impl FnMut(usize, usize, Class)) {
-    match &ins.kind {
-        InstructionKind::From { image, alias } => {
-            fill(image.span.start, image.span.end, Class::Image);
-            if let Some(a) = alias {
-                fill(a.span.start, a.span.end, Class::Stage);
-            }
-        }
-        InstructionKind::Onbuild(inner) => paint_instruction(inner, fill),
-        _ => {}
-    }
-    for (start, end) in heredoc_spans(ins) {
-        fill(start, end, Class::Heredoc);
-    }
-    for f in &ins.flags {
-        fill(f.span.start, f.span.end, Class::Flag);
-    }
-    fill(ins.keyword.span.start, ins.keyword.span.end, Class::Keyword);
 }
 
 /// `$NAME` and `${…}`.
@@ -113,39 +106,11 @@ fn variables(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The heredoc bodies of RUN, COPY and ADD.
-fn heredoc_spans(ins: &Instruction) -> Vec<(usize, usize)> {
-    match &ins.kind {
-        InstructionKind::Run { heredocs, .. } => heredocs
-            .iter()
-            .map(|h| (h.span.start, h.span.end))
-            .collect(),
-        InstructionKind::Copy(args) | InstructionKind::Add(args) => args
-            .sources
-            .iter()
-            .filter_map(|s| match s {
-                CopySource::Heredoc(h) => Some((h.span.start, h.span.end)),
-                CopySource::Path(_) => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Lines starting with `#` (outside heredoc bodies); the parser directives at the very top
 /// are flagged as such.
-fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool)> {
-    let heredocs: Vec<(usize, usize)> = dockerfile
-        .instructions
-        .iter()
-        .flat_map(heredoc_spans)
-        .collect();
-    let directive_ends = [&dockerfile.directives.syntax, &dockerfile.directives.check]
-        .into_iter()
-        .flatten()
-        .map(|d| d.span.end)
-        .max()
-        .unwrap_or(0);
+fn comment_lines(text: &str, spans: &Highlight) -> Vec<(usize, usize, bool)> {
+    let heredocs = &spans.heredocs;
+    let directive_ends = spans.directives_end;
     let mut out = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -163,7 +128,7 @@ fn comment_lines(text: &str, dockerfile: &Dockerfile) -> Vec<(usize, usize, bool
 }
 
 /// The text again, transparent, with diagnostics' spans underlined by severity.
-pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+pub fn squiggles(text: &str, diagnostics: &[DiagnosticView]) -> Vec<String> {
     let mut paint = vec![0u8; text.len()];
     for d in diagnostics {
         let level = match d.severity {
@@ -171,7 +136,7 @@ pub fn squiggles(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
             Severity::Warning => 2,
             Severity::Error => 3,
         };
-        let (mut start, mut end) = (d.span.start.min(text.len()), d.span.end.min(text.len()));
+        let (mut start, mut end) = (d.start.min(text.len()), d.end.min(text.len()));
         if start == end {
             // An empty span marks a point: underline the rest of its line.
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -244,9 +209,10 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Dockerfile {
+    /// The spans the engine would send (the core's view of the parse).
+    fn parse(text: &str) -> Highlight {
         let mut diags = stagecraft::diagnostics::Diagnostics::new(text);
-        stagecraft::parse::parse(text, &mut diags)
+        stagecraft::view::highlight(&stagecraft::parse::parse(text, &mut diags), text)
     }
 
     #[test]
@@ -263,6 +229,15 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<span class=\"t-flag\">--from=build</span> /a <span class=\"t-var\">${DEST}</span>"), "{html}");
+    }
+
+    #[test]
+    fn before_the_engine_comments_and_variables_are_coloured() {
+        let text = "# syntax=docker/dockerfile:1\nFROM a\n# note\nENV A=$B\n";
+        let html = highlighted(text, &Highlight::default()).join("\n");
+        assert!(html.starts_with("<span class=\"t-directive\"># syntax"), "{html}");
+        assert!(html.contains("<span class=\"t-comment\"># note</span>") && html.contains("<span class=\"t-var\">$B</span>"), "{html}");
+        assert!(!html.contains("t-kw"), "{html}");
     }
 
     #[test]
@@ -288,15 +263,14 @@ mod tests {
         assert!(!highlighted(text, &parse(text))
             .join("")
             .contains("t-comment"));
-        let diag = Diagnostic {
+        let diag = DiagnosticView {
             severity: Severity::Error,
-            code: "X",
+            code: "X".into(),
             message: String::new(),
-            span: stagecraft::span::Span::new(text.len(), text.len()),
+            start: text.len(),
+            end: text.len(),
             line: 5,
             column: 1,
-            end_line: 5,
-            end_column: 1,
             fix: None,
         };
         let sq = squiggles(text, &[diag]).join("\n");

@@ -1,10 +1,11 @@
 //! The core's package data — Debian's package index (1.65 MB gzipped) and the base images'
 //! package lists — is not compiled into the wasm: `cargo xtask dist` copies the files into
-//! `dist/data/` and the page fetches them after its first render (relative URLs, same
-//! origin), then hands them to the core. Until then, and if the fetch fails, the core's
+//! `dist/data/` and the page fetches them once the engine is in (relative URLs, same
+//! origin), then hands them to the engine. Until then, and if the fetch fails, the core's
 //! package models run on estimates and their diagnostics say so.
 
 use crate::browser;
+use crate::engine;
 
 /// Relative to the page, so the site works under any path. `cargo xtask dist` copies the
 /// files of the same names (a test in `crates/xtask/src/dist.rs` keeps the two in step).
@@ -31,28 +32,16 @@ impl PackageData {
     }
 }
 
-/// Fetches both files (the requests start together) and hands what arrives to the core.
+/// Fetches both files (the requests start together) and hands what arrives to the engine.
 pub async fn load() -> PackageData {
     let index = browser::fetch_bytes(DEBIAN_INDEX);
     let images = browser::fetch_bytes(IMAGE_PACKAGES);
     let mut problems = Vec::new();
-    match images
-        .await
-        .and_then(|b| stagecraft::ospkg::ImagePackages::from_bytes(&b))
-    {
-        Ok(lists) => {
-            stagecraft::ospkg::provide_image_packages(lists);
-        }
-        Err(e) => problems.push(format!("{IMAGE_PACKAGES}: {e}")),
+    if let Err(e) = images.await.and_then(|b| engine::provide("provide_image_packages", &b)) {
+        problems.push(format!("{IMAGE_PACKAGES}: {e}"));
     }
-    match index
-        .await
-        .and_then(|b| stagecraft::ospkg::DebianIndex::from_bytes(&b))
-    {
-        Ok(index) => {
-            stagecraft::ospkg::provide_debian_index(index);
-        }
-        Err(e) => problems.push(format!("{DEBIAN_INDEX}: {e}")),
+    if let Err(e) = index.await.and_then(|b| engine::provide("provide_debian_index", &b)) {
+        problems.push(format!("{DEBIAN_INDEX}: {e}"));
     }
     if problems.is_empty() {
         PackageData::Loaded

@@ -1,9 +1,10 @@
 //! What a user edits and a link shares: the Dockerfile, the build context, build args and
-//! the target. Turning it into the core's input is all this module knows of the core.
+//! the target. Turning it into the engine's input is all this module knows of the core.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use stagecraft::view::{Input, InputContent, InputFile};
 
 /// The whole input of a simulation, as the page keeps, saves and shares it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,17 +110,25 @@ impl Project {
         Some(to)
     }
 
-    /// The core's input.
-    pub fn context(&self) -> stagecraft::BuildContext {
-        let mut ctx = stagecraft::BuildContext::new();
-        for f in &self.files {
-            match &f.content {
-                Content::Text(t) => ctx.add_file(&f.path, t.as_bytes()),
-                Content::Size(n) => ctx.add_sized_file(&f.path, *n),
-                Content::Dir => ctx.add_dir(&f.path),
-            }
+    /// The engine's input (`stagecraft::view::Input`).
+    pub fn input(&self) -> Input {
+        Input {
+            dockerfile: self.dockerfile.clone(),
+            files: self
+                .files
+                .iter()
+                .map(|f| InputFile {
+                    path: f.path.clone(),
+                    content: match &f.content {
+                        Content::Text(t) => InputContent::Text(t.clone()),
+                        Content::Size(n) => InputContent::Size(*n),
+                        Content::Dir => InputContent::Dir,
+                    },
+                })
+                .collect(),
+            build_args: self.build_arg_map(),
+            target: self.target.clone(),
         }
-        ctx
     }
 
     /// Build args with a name; a later duplicate wins, as with repeated `--build-arg`.
@@ -129,18 +138,6 @@ impl Project {
             .filter(|a| !a.name.trim().is_empty())
             .map(|a| (a.name.trim().to_string(), a.value.clone()))
             .collect()
-    }
-
-    /// What the core makes of it, as `docker build` in lenient mode.
-    pub fn simulate(&self) -> stagecraft::Report {
-        stagecraft::simulate(&stagecraft::Simulation {
-            dockerfile: &self.dockerfile,
-            dockerfile_name: None,
-            context: &self.context(),
-            build_args: self.build_arg_map(),
-            target: self.target.as_deref(),
-            strict: false,
-        })
     }
 }
 
@@ -209,7 +206,7 @@ mod tests {
                 value: "2".into(),
             },
         ];
-        let ctx = p.context();
+        let ctx = p.input().context();
         assert_eq!(ctx.text("a.txt"), Some("hi"));
         assert_eq!(ctx.len(), 2);
         assert_eq!(

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::engine::EngineStatus;
 use crate::examples;
 use crate::package_data::PackageData;
 use crate::project::{BuildArg, Content, Project};
@@ -23,7 +24,9 @@ pub struct State {
     pub notice: Option<String>,
     /// The example last loaded, for the menu.
     pub example: Option<&'static str>,
-    /// The package data fetched after the first render: the report is derived from it too.
+    /// The engine (the simulator), loaded after the first render: no report before it.
+    pub engine: EngineStatus,
+    /// The package data fetched once the engine is in: the report is derived from it too.
     pub packages: PackageData,
     /// The simulated build cache: the project as it was last built ("Build", or opening a
     /// project, which builds it once). The build log compares the current build against
@@ -63,6 +66,7 @@ impl State {
             editing: None,
             notice: None,
             example: None,
+            engine: EngineStatus::Loading,
             packages: PackageData::Loading,
         }
     }
@@ -73,7 +77,7 @@ pub enum Action {
     SetDockerfile(String),
     /// Applies a diagnostic's suggested fix to the Dockerfile. The fix's ranges refer to the
     /// text the report was made from, which is the current text (the report follows it).
-    ApplyFix(stagecraft::checks::Fix),
+    ApplyFix(stagecraft::view::FixView),
     /// Adds a file (text or size) or a folder; an existing path is replaced.
     PutEntry {
         path: String,
@@ -106,6 +110,8 @@ pub enum Action {
     Load(Project),
     LoadExample(&'static str),
     Notify(Option<String>),
+    /// The engine is in (or failed to load).
+    Engine(EngineStatus),
     /// The package data arrived (or did not): the report is recomputed.
     PackageData(PackageData),
     /// "Build": the current project becomes the build cache.
@@ -153,6 +159,7 @@ impl State {
     /// they were and a step-through starting again at the first step.
     fn opened(&self, project: Project) -> State {
         State {
+            engine: self.engine.clone(),
             packages: self.packages.clone(),
             log_open: self.log_open,
             step: self.step.map(|_| 0),
@@ -182,7 +189,7 @@ impl State {
                 }
             }
             Action::ApplyFix(fix) => {
-                let text = stagecraft::checks::apply_fix(&self.project.dockerfile, &fix);
+                let text = fix.apply(&self.project.dockerfile);
                 if self.project.dockerfile != text {
                     self.project_mut().dockerfile = text;
                 }
@@ -281,6 +288,7 @@ impl State {
                 }
             }
             Action::Notify(notice) => self.notice = notice,
+            Action::Engine(engine) => self.engine = engine,
             Action::PackageData(packages) => self.packages = packages,
             Action::Build => self.built = self.project.clone(),
             Action::ShowLog(open) => self.log_open = open,
@@ -353,15 +361,8 @@ mod tests {
         let project = Project::new("from alpine:3.22 as Builder\nrun true\n", &[]);
         let state = State::new(project.clone());
         let report = |s: &State| {
-            let ctx = stagecraft::BuildContext::new();
-            stagecraft::simulate(&stagecraft::Simulation {
-                dockerfile: &s.project.dockerfile,
-                dockerfile_name: None,
-                context: &ctx,
-                build_args: Default::default(),
-                target: None,
-                strict: false,
-            })
+            let input = s.project.input();
+            stagecraft::view::report(&input.simulate(&input.context()), &input.dockerfile)
         };
         let casing = |s: &State| report(s).diagnostics.into_iter().find(|d| d.code == "StageNameCasing");
         let fix = casing(&state).and_then(|d| d.fix).expect("StageNameCasing has a fix");

@@ -103,7 +103,7 @@ fn node_children<E: Entry>(
     nodes
 }
 
-impl Entry for stagecraft::report::FileReport {
+impl Entry for stagecraft::view::File {
     fn path(&self) -> &str {
         &self.path
     }

@@ -32,6 +32,7 @@ pub mod span;
 pub mod steps;
 pub mod suggest;
 pub mod twin;
+pub mod view;
 pub mod vfs;
 
 use std::collections::BTreeMap;

@@ -2,9 +2,13 @@
 //! path (relative asset URLs, no server-side routing).
 //!
 //! Steps: the wasm32 target (installed with rustup if missing), a release build with the
-//! `wasm-release` profile, wasm-bindgen as a library (`wasm-bindgen-cli-support`, pinned to
-//! the `wasm-bindgen` in Cargo.lock), then the static files from `web/`. Nothing is
-//! downloaded besides the rustup target and crates.
+//! `wasm-release` profile of the page's two wasm modules, wasm-bindgen as a library
+//! (`wasm-bindgen-cli-support`, pinned to the `wasm-bindgen` in Cargo.lock) on each, then the
+//! static files from `web/`. Nothing is downloaded besides the rustup target and crates.
+//!
+//! The two modules: the page (`web/`, the first download) and the engine (`web-engine/`, the
+//! simulator, which the page fetches after its first render). Both are measured; the budget
+//! that matters to a visitor is the first download's.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,10 +16,19 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 
-pub const CRATE: &str = "stagecraft-web";
-/// The name cargo gives the binary, and the name of the files wasm-bindgen writes.
-const WASM_FILE: &str = "stagecraft-web.wasm";
-const OUT_NAME: &str = "stagecraft_web";
+/// A wasm module of the site: its crate, the file cargo writes, the name of wasm-bindgen's files.
+struct Module {
+    krate: &'static str,
+    wasm_file: &'static str,
+    out_name: &'static str,
+}
+
+/// The page: Yew, the editor, the panels. In the first download.
+const UI: Module = Module { krate: "stagecraft-web", wasm_file: "stagecraft-web.wasm", out_name: "stagecraft_web" };
+/// The simulator, behind a thin wasm-bindgen API; fetched after the first render by
+/// `index.html`'s `stagecraftEngine()` under these names.
+const ENGINE: Module =
+    Module { krate: "stagecraft-engine", wasm_file: "stagecraft_engine.wasm", out_name: "stagecraft_engine" };
 const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 /// The files copied from `web/`; the stylesheet without its comments and spare whitespace.
@@ -25,19 +38,23 @@ const STATIC_FILES: &[&str] = &["index.html", "style.css"];
 pub const DATA_DIR: &str = "data";
 pub const DATA_FILES: &[&str] = &["debian-bookworm-amd64.tsv.gz", "image-packages.tsv.gz"];
 
-/// The first download (html + js + wasm + css), gzipped, must stay under this; the issue
-/// asks for at most 300 KB. It was 430 KB when the playground landed (396 KB measured). The
-/// shell model (brush-parser, ~145 KB of wasm code) and the OS-package and language models
-/// since then took it to 651 KB with the package data out of it (in `dist/data/`, fetched
-/// later; in it, 2.32 MB). Set a little above the measured size so growth is still caught.
-/// Issue 5 then compiled in the build checks (BuildKit's `--check` rules, the simulator's
-/// own checks, their fixes and a learner's paragraph per code: about 36 KB), the build log,
-/// cache simulation and step-through (about 23 KB) and the baseline diff and single-stage
-/// twin (about 28 KB): 741,982 bytes. Their code is the product, not dead weight; binaryen's
-/// `wasm-opt -Oz` (tried: npm binaryen 132) saved nothing after gzip. 760 KB keeps growth
-/// visible; the next savings are moving the language-package table and the explanations into
-/// the lazily fetched `dist/data/`.
-pub const BUDGET_GZIP_BYTES: u64 = 760_000;
+/// The first download (html + the page's js and wasm + css), gzipped, must stay under this;
+/// the issue asks for at most 300 KB. History: 430 KB when the playground landed (396 KB
+/// measured), then the shell model (brush-parser), the OS-package and language models, the
+/// build checks, build log, cache, step-through, diff and twin took one module to 741,982
+/// bytes, with the package data already out of it (`dist/data/`, fetched later). The page
+/// was then split in two modules: the page alone (Yew, the panels, serde_json for the view
+/// types of `stagecraft::view`) is the first download, 270,161 bytes measured, under the
+/// issue's 300 KB at last; the simulator is the engine module below, fetched after the first
+/// render. Keep simulator code out of the page (`check_split` fails the build if it links
+/// any): what the page needs to know of a build comes from the engine as view types.
+pub const BUDGET_GZIP_BYTES: u64 = 300_000;
+
+/// The engine module (its js and wasm), gzipped: fetched after the first render, so it
+/// delays the first result, not the page. Measured 593,333 bytes when the split landed; set
+/// about 3 % above so growth of the simulator is seen and its cost decided, not drifted
+/// into (the next savings: the language-package table and the check explanations as data).
+pub const ENGINE_BUDGET_GZIP_BYTES: u64 = 612_000;
 
 pub fn run(_args: &[String]) -> Result<()> {
     let sizes = build()?;
@@ -52,26 +69,31 @@ pub fn build() -> Result<Sizes> {
     ensure_wasm_target()?;
     crate::cmd(
         "cargo",
-        &["build", "--package", CRATE, "--target", TARGET, "--profile", PROFILE, "--locked"],
+        &["build", "--package", UI.krate, "--package", ENGINE.krate, "--target", TARGET, "--profile", PROFILE, "--locked"],
     )?;
-    let wasm = target_dir()?.join(TARGET).join(PROFILE).join(WASM_FILE);
+    let out = target_dir()?.join(TARGET).join(PROFILE);
+    let read = |m: &Module| std::fs::read(out.join(m.wasm_file)).with_context(|| format!("reading {}", m.wasm_file));
+    check_split(&read(&UI)?, &read(&ENGINE)?)?;
     let dist = root.join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
     std::fs::create_dir_all(&dist)?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .out_name(OUT_NAME)
-        .web(true)?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&dist)
-        .with_context(|| format!("running wasm-bindgen on {}", wasm.display()))?;
-    let glue = dist.join(format!("{OUT_NAME}.js"));
-    let js = std::fs::read_to_string(&glue).with_context(|| format!("reading {}", glue.display()))?;
-    std::fs::write(&glue, trim_js(&js)).with_context(|| format!("writing {}", glue.display()))?;
+    for module in [UI, ENGINE] {
+        let wasm = out.join(module.wasm_file);
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(&wasm)
+            .out_name(module.out_name)
+            .web(true)?
+            .typescript(false)
+            .remove_name_section(true)
+            .remove_producers_section(true)
+            .generate(&dist)
+            .with_context(|| format!("running wasm-bindgen on {}", wasm.display()))?;
+        let glue = dist.join(format!("{}.js", module.out_name));
+        let js = std::fs::read_to_string(&glue).with_context(|| format!("reading {}", glue.display()))?;
+        std::fs::write(&glue, trim_js(&js)).with_context(|| format!("writing {}", glue.display()))?;
+    }
     for file in STATIC_FILES {
         let from = root.join("web").join(file);
         let text = std::fs::read_to_string(&from).with_context(|| format!("reading {}", from.display()))?;
@@ -115,9 +137,11 @@ fn target_dir() -> Result<PathBuf> {
 }
 
 /// Raw and gzipped sizes of each file of the site: the first download (the top level of
-/// `dist/`) and what the page fetches later (`dist/data/`, outside the budget).
+/// `dist/` but the engine), the engine module, and the package data (`dist/data/`), both
+/// fetched after the first render.
 pub struct Sizes {
     pub files: Vec<(String, u64, u64)>,
+    pub engine: Vec<(String, u64, u64)>,
     pub later: Vec<(String, u64, u64)>,
 }
 
@@ -125,28 +149,45 @@ impl Sizes {
     pub fn of(dist: &Path) -> Result<Sizes> {
         let later_dir = dist.join(DATA_DIR);
         let later = if later_dir.is_dir() { files_in(&later_dir, &format!("{DATA_DIR}/"))? } else { Vec::new() };
-        Ok(Sizes { files: files_in(dist, "")?, later })
+        let (engine, files) = files_in(dist, "")?.into_iter().partition(|f| f.0.starts_with(ENGINE.out_name));
+        Ok(Sizes { files, engine, later })
     }
+    /// The first download, gzipped.
     pub fn total_gzip(&self) -> u64 {
         self.files.iter().map(|f| f.2).sum()
     }
     pub fn total_raw(&self) -> u64 {
         self.files.iter().map(|f| f.1).sum()
     }
+    pub fn engine_gzip(&self) -> u64 {
+        self.engine.iter().map(|f| f.2).sum()
+    }
     pub fn table(&self) -> String {
         let mut out = String::from("file                                raw bytes   gzipped\n");
+        let sum = |files: &[(String, u64, u64)]| (files.iter().map(|f| f.1).sum::<u64>(), files.iter().map(|f| f.2).sum::<u64>());
         for (name, raw, gz) in &self.files {
             out.push_str(&format!("{name:<34} {raw:>10} {gz:>9}\n"));
         }
         out.push_str(&format!(
-            "{:<34} {:>10} {:>9}  (budget {} gzipped)",
+            "{:<34} {:>10} {:>9}  (budget {} gzipped)\n",
             "first download",
             self.total_raw(),
             self.total_gzip(),
             BUDGET_GZIP_BYTES
         ));
+        for (name, raw, gz) in &self.engine {
+            out.push_str(&format!("{name:<34} {raw:>10} {gz:>9}  (fetched after the first render)\n"));
+        }
+        let (raw, gz) = sum(&self.engine);
+        out.push_str(&format!("{:<34} {raw:>10} {gz:>9}  (budget {ENGINE_BUDGET_GZIP_BYTES} gzipped)\n", "engine module"));
+        out.push_str(&format!(
+            "{:<34} {:>10} {:>9}  (page and engine)",
+            "total",
+            self.total_raw() + raw,
+            self.total_gzip() + gz
+        ));
         for (name, raw, gz) in &self.later {
-            out.push_str(&format!("\n{name:<34} {raw:>10} {gz:>9}  (fetched after the first render)"));
+            out.push_str(&format!("\n{name:<34} {raw:>10} {gz:>9}  (package data, fetched once the engine is in)"));
         }
         out
     }
@@ -177,8 +218,48 @@ pub fn check_budget(sizes: &Sizes) -> Result<()> {
     ensure!(
         sizes.total_gzip() <= BUDGET_GZIP_BYTES,
         "the first download is {} bytes gzipped, over the budget of {BUDGET_GZIP_BYTES}: \
-         find what grew (`twiggy top` on the .wasm helps) or raise the budget in crates/xtask/src/dist.rs with a reason",
-        sizes.total_gzip()
+         find what grew (`twiggy top` on target/{TARGET}/{PROFILE}/{} helps; simulator code belongs in the engine module)",
+        sizes.total_gzip(),
+        UI.wasm_file
+    );
+    ensure!(
+        sizes.engine.iter().any(|f| f.0.ends_with(".wasm")),
+        "dist/ has no engine module ({}_bg.wasm)",
+        ENGINE.out_name
+    );
+    ensure!(
+        sizes.engine_gzip() <= ENGINE_BUDGET_GZIP_BYTES,
+        "the engine module is {} bytes gzipped, over its budget of {ENGINE_BUDGET_GZIP_BYTES}: \
+         find what grew (`twiggy top` on target/{TARGET}/{PROFILE}/{}) or raise the budget in crates/xtask/src/dist.rs with a reason",
+        sizes.engine_gzip(),
+        ENGINE.wasm_file
+    );
+    Ok(())
+}
+
+/// Code of the simulator, by (mangled) names in the modules cargo writes (their name section
+/// is still there; wasm-bindgen drops it later): the shell model's parser, the shell model,
+/// the build, the Dockerfile parser.
+const SIMULATOR_MARKERS: &[&str] = &["brush_parser", "10stagecraft5shell", "10stagecraft5build", "16parse_dockerfile"];
+
+/// The page's module links none of the simulator (it only renders `stagecraft::view` types
+/// and calls the engine); the engine links all of it (else the markers no longer name it).
+fn check_split(ui: &[u8], engine: &[u8]) -> Result<()> {
+    let has = |wasm: &[u8], marker: &str| wasm.windows(marker.len()).any(|w| w == marker.as_bytes());
+    let leaked: Vec<&str> = SIMULATOR_MARKERS.iter().copied().filter(|m| has(ui, m)).collect();
+    ensure!(
+        leaked.is_empty(),
+        "the page's module ({}) links simulator code ({}): web/ must reach the simulator through the engine \
+         (web/src/engine.rs), not call it; `twiggy paths` on the .wasm shows what pulls it in",
+        UI.wasm_file,
+        leaked.join(", ")
+    );
+    let missing: Vec<&str> = SIMULATOR_MARKERS.iter().copied().filter(|m| !has(engine, m)).collect();
+    ensure!(
+        missing.is_empty(),
+        "the engine module ({}) has no {}: update SIMULATOR_MARKERS in crates/xtask/src/dist.rs",
+        ENGINE.wasm_file,
+        missing.join(", ")
     );
     Ok(())
 }
@@ -278,6 +359,41 @@ mod tests {
             lock[start..].split('"').next().unwrap().to_string()
         };
         assert_eq!(version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support"));
+    }
+
+    #[test]
+    fn the_split_check_finds_simulator_code_in_the_page() {
+        let engine = super::SIMULATOR_MARKERS.join(" ").into_bytes();
+        assert!(super::check_split(b"yew only", &engine).is_ok());
+        let err = super::check_split(b"..._ZN12brush_parser5parse...", &engine).unwrap_err();
+        assert!(err.to_string().contains("brush_parser"), "{err}");
+        assert!(super::check_split(b"yew", b"no simulator").is_err());
+    }
+
+    /// The page loads the engine under the names `dist` writes, and calls only what it exports.
+    #[test]
+    fn the_page_loads_the_engine_and_calls_its_exports() {
+        let root = crate::workspace_root();
+        let html = std::fs::read_to_string(root.join("web/index.html")).unwrap();
+        for file in [format!("./{}.js", super::ENGINE.out_name), format!("./{}_bg.wasm", super::ENGINE.out_name)] {
+            assert!(html.contains(&format!("\"{file}\"")), "web/index.html does not load {file}");
+        }
+        let bridge = std::fs::read_to_string(root.join("web/src/engine.rs")).unwrap();
+        let engine = std::fs::read_to_string(root.join("web-engine/src/lib.rs")).unwrap();
+        let called: Vec<&str> = ["call_json(\"", "call(\""]
+            .into_iter()
+            .flat_map(|call| bridge.split(call).skip(1))
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(called.len() >= 7, "{called:?}");
+        let data = std::fs::read_to_string(root.join("web/src/package_data.rs")).unwrap();
+        let provided = ["provide_debian_index", "provide_image_packages"];
+        for name in called.into_iter().chain(provided) {
+            assert!(engine.contains(&format!("pub fn {name}(")), "the page calls `{name}`, which web-engine does not export");
+        }
+        for name in provided {
+            assert!(data.contains(&format!("\"{name}\"")), "web/src/package_data.rs does not hand over {name}");
+        }
     }
 
     /// The page fetches the data files `dist` copies, under the same names.

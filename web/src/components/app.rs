@@ -1,22 +1,23 @@
-//! The page: state in a reducer, the report derived from it, the panels around it.
+//! The page: state in a reducer, the engine's result derived from it, the panels around it.
 
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use stagecraft::report::{files_at, stage_files, FileReport};
+use stagecraft::view::File;
 use yew::prelude::*;
 
 use super::{
     build_args::BuildArgs, config_panel::ConfigPanel, context_panel::ContextPanel,
     diagnostics::Diagnostics, editor::Editor, examples_menu::ExamplesMenu, file_tree::FileTree,
     file_viewer::FileViewer, image_panel::ImagePanel, share_bar::ShareBar, stage_graph::StageGraph,
-    step_through::{StepInfo, StepThrough},
+    step_through::StepThrough,
     target_select::TargetSelect,
     build_log::BuildLogPanel,
     diff_view::DiffView,
     twin_view::{twin_of, TwinView},
 };
 use crate::browser;
+use crate::engine::{self, EngineStatus, Simulated};
 use crate::examples;
 use crate::package_data::{self, PackageData};
 use crate::share::{self, Link};
@@ -93,6 +94,19 @@ fn package_status(packages: &PackageData) -> Html {
     }
 }
 
+/// Where the results go, until the engine is in: a word while it loads, or why it failed.
+fn engine_status(engine: &EngineStatus) -> Html {
+    match engine {
+        EngineStatus::Loading => html! {
+            <p class="muted engine-status" id="engine-status" role="status">{"Loading the simulator…"}</p>
+        },
+        EngineStatus::Ready => html! {},
+        EngineStatus::Failed(message) => html! {
+            <p class="engine-status failed" id="engine-status" role="alert">{message}</p>
+        },
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let mode = *use_memo((), |_| Mode {
@@ -100,10 +114,12 @@ pub fn App() -> Html {
         readonly: browser::query_has("readonly"),
     });
     let state = use_reducer(move || initial(mode));
-    // A new generation of package data (it arrived, or failed) recomputes the report too.
-    let report = Shared(use_memo(
-        (state.project.clone(), state.packages.clone()),
-        |(p, _)| p.simulate(),
+    let ready = state.engine == EngineStatus::Ready;
+    // The engine's result; empty until the engine is in. A new generation of package data
+    // (it arrived, or failed) recomputes it too.
+    let report: Shared<Simulated> = Shared(use_memo(
+        (state.project.clone(), state.packages.clone(), state.engine.clone()),
+        |(p, _, _)| engine::simulate(&p.input()).unwrap_or_default(),
     ));
     // The cached build's report, only while the log is open; the cache usually holds the
     // project as it opened, so it is simulated again only when Build or a new project moves it.
@@ -112,9 +128,15 @@ pub fn App() -> Html {
         (
             state.built.clone(),
             state.packages.clone(),
+            state.engine.clone(),
             state.log_open && !same_as_built,
         ),
-        |(built, _, needed)| needed.then(|| Shared(Rc::new(built.simulate()))),
+        |(built, _, _, needed)| {
+            needed
+                .then(|| engine::simulate(&built.input()))
+                .flatten()
+                .map(|r| Shared(Rc::new(r)))
+        },
     );
     let previous = match (state.log_open, same_as_built) {
         (false, _) => None,
@@ -124,44 +146,49 @@ pub fn App() -> Html {
     // Stepping: every step (only while the panel is open), the current one (clamped: an
     // edit may leave fewer) and its files.
     let stepping = use_memo((report.clone(), state.step), |(r, step)| {
-        let views = step.map(|_| stagecraft::steps::steps(r)).unwrap_or_default();
+        let views = step.map(|_| engine::steps(r)).unwrap_or_default();
         let at = step.filter(|_| !views.is_empty()).map(|i| i.min(views.len() - 1));
-        let files = at
-            .and_then(|i| views.get(i))
-            .and_then(|v| Some(Rc::new(files_at(r.stage(v.stage)?, v.fs))));
-        let infos: Vec<StepInfo> = views.into_iter().map(StepInfo::from).collect();
-        (Rc::new(infos), at, files)
+        let files = at.map(|i| Rc::new(engine::step_files(r, i)));
+        (Rc::new(views), at, files)
     });
     let (steps, step, step_files) = (stepping.0.clone(), stepping.1, stepping.2.clone());
     let current_step = step.and_then(|i| steps.get(i));
     // What-ifs: the pinned baseline's report (simulated again only when it or the package
     // data changes) and its diff with the current one; the single-stage twin while shown.
     let pinned_report = use_memo(
-        (state.pinned.as_ref().map(|b| b.project.clone()), state.packages.clone()),
-        |(pinned, _)| pinned.as_ref().map(|p| Rc::new(p.simulate())),
+        (
+            state.pinned.as_ref().map(|b| b.project.clone()),
+            state.packages.clone(),
+            state.engine.clone(),
+        ),
+        |(pinned, _, _)| {
+            pinned
+                .as_ref()
+                .and_then(|p| engine::simulate(&p.input()))
+                .map(Rc::new)
+        },
     );
     let diff = use_memo((report.clone(), Shared(pinned_report)), |(r, pinned)| {
         (*pinned.0)
             .as_ref()
-            .map(|b| Rc::new(stagecraft::diff::diff(b, r)))
+            .and_then(|b| engine::diff(b, r))
+            .map(Rc::new)
     });
     let twin = use_memo((report.clone(), state.twin_open), |(r, open)| {
         open.then(|| Rc::new(twin_of(&state.project, r)))
     });
     let shown = state
         .selected_stage
-        .filter(|i| *i < report.plan.stages.len())
+        .filter(|i| *i < report.stages.len())
         .or(report.target_index);
-    let files: Rc<Vec<FileReport>> = use_memo((report.clone(), shown), |(r, s)| {
-        s.and_then(|i| r.stage(i))
-            .map(stage_files)
-            .unwrap_or_default()
+    let files: Rc<Vec<File>> = use_memo((report.clone(), shown), |(r, s)| {
+        s.map(|i| engine::files(r, i)).unwrap_or_default()
     });
+    let ignored = use_memo(report.clone(), |r| r.ignored.clone());
     // While stepping, the file tree shows the current step's files instead.
     let tree_stage = current_step.map(|s| s.stage).or(shown);
     let base_line = tree_stage
-        .and_then(|i| report.stage(i))
-        .and_then(|s| s.layers.iter().find(|l| l.is_base).map(|l| l.line));
+        .and_then(|i| report.stages.get(i)?.image.as_ref()?.base_line);
     let tree_files = match step_files {
         Some(f) if current_step.is_some() => f,
         _ => files.clone(),
@@ -175,26 +202,30 @@ pub fn App() -> Html {
             s.line
         ))
     });
-    let current_lines = current_step.and_then(|s| {
-        let span = report.dockerfile.instructions.get(s.instruction)?.span;
-        let text = state.project.dockerfile.as_bytes();
-        let inner = text.get(span.start..span.end.saturating_sub(1).max(span.start))?;
-        Some((s.line, s.line + inner.iter().filter(|b| **b == b'\n').count()))
-    });
+    let current_lines = current_step.map(|s| (s.line, s.last_line));
     let goto = use_state(|| None::<(usize, u32)>);
     let dispatch = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
     };
 
-    // Side effects: the package data (fetched once, after the first render), the session in
-    // local storage, the fragment once the state moved on from the link, links pasted into
-    // this tab, and the embedding page's iframe height.
+    // Side effects: the engine (fetched once, after the first render) and then the package
+    // data, the session in local storage, the fragment once the state moved on from the
+    // link, links pasted into this tab, and the embedding page's iframe height.
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                dispatch.emit(Action::PackageData(package_data::load().await));
+                // One after the other: on a slow link the first result comes sooner when the
+                // package data does not share the bandwidth with the engine.
+                let status = engine::load().await;
+                let ready = status == EngineStatus::Ready;
+                dispatch.emit(Action::Engine(status));
+                dispatch.emit(Action::PackageData(if ready {
+                    package_data::load().await
+                } else {
+                    PackageData::Failed("No package data without the simulator.".to_string())
+                }));
             });
         });
     }
@@ -270,15 +301,15 @@ pub fn App() -> Html {
     let dismiss = dispatch.reform(|_| Action::Notify(None));
     let back_to_image = dispatch.reform(|_| Action::SelectStage(None));
     let config = shown
-        .and_then(|i| report.stage(i))
+        .and_then(|i| report.stages.get(i)?.image.as_ref())
         .map(|s| s.config.clone());
-    let multi_stage = report.plan.stages.len() > 1;
+    let multi_stage = report.stages.len() > 1;
     let twin_open = state.twin_open;
     let not_target = shown.is_some() && shown != report.target_index;
     let full_size = format!("./#{}", share::encode(&state.project));
 
     html! {
-        <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready="1" data-packages={state.packages.as_str()}>
+        <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready={(state.engine != EngineStatus::Loading).then_some("1")} data-engine={state.engine.as_str()} data-packages={state.packages.as_str()}>
             <header class="top">
                 <h1>{"Stagecraft"}</h1>
                 <p class="tagline">{"What would "}<code>{"docker build"}</code>{" produce? Simulated in your browser: no Docker, no server."}</p>
@@ -302,13 +333,23 @@ pub fn App() -> Html {
                     <section class="editor-pane">
                         <h2><label for="dockerfile">{"Dockerfile"}</label>{ package_status(&state.packages) }</h2>
                         <Editor project={state.project.clone()} report={report.clone()} readonly={mode.readonly} on_change={on_edit} goto={*goto} current={current_lines} />
-                        <Diagnostics report={report.clone()} on_goto={on_goto.clone()} on_fix={dispatch.reform(Action::ApplyFix)} readonly={mode.readonly} />
+                        if ready {
+                            <Diagnostics report={report.clone()} on_goto={on_goto.clone()} on_fix={dispatch.reform(Action::ApplyFix)} readonly={mode.readonly} />
+                        }
                     </section>
-                    <BuildLogPanel project={state.project.clone()} report={report.clone()} {previous} open={state.log_open} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
+                    <BuildLogPanel report={report.clone()} {previous} open={state.log_open} dispatch={dispatch.clone()} on_goto={on_goto.clone()} />
                     if !mode.embed {
-                        <ContextPanel project={state.project.clone()} editing={state.editing.clone()} readonly={mode.readonly} dispatch={dispatch.clone()} />
+                        <ContextPanel project={state.project.clone()} editing={state.editing.clone()} {ignored} readonly={mode.readonly} dispatch={dispatch.clone()} />
                     }
                 </div>
+                if !ready {
+                    <div class="pane right">
+                        <section class="stages" aria-label="Stages">
+                            <h2>{"Stages"}</h2>
+                            { engine_status(&state.engine) }
+                        </section>
+                    </div>
+                } else {
                 <div class="pane right">
                     <section class="stages" aria-label="Stages">
                         <h2>{"Stages"}</h2>
@@ -350,6 +391,7 @@ pub fn App() -> Html {
                         if !mode.embed { <ConfigPanel {config} /> }
                     }
                 </div>
+                }
             </main>
         </div>
     }

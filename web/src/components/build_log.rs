@@ -2,52 +2,31 @@
 //! given the build cache (the project as last built, `State::built`), with each step CACHED
 //! or run again and the first cache miss explained. Computed only while the panel is open.
 
-use std::rc::Rc;
-
-use stagecraft::buildlog::{build_log_cached, BuildLog, LogEntry, LogStatus};
-use stagecraft::cache::{compare, CacheReport};
 use stagecraft::report::human_size;
-use stagecraft::Report;
+use stagecraft::view::{LogEntry, LogView};
 use yew::prelude::*;
 
-use crate::project::Project;
+use crate::engine::{self, Simulated};
 use crate::shared::Shared;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct BuildLogPanelProps {
-    pub project: Rc<Project>,
-    pub report: Shared<Report>,
+    pub report: Shared<Simulated>,
     /// The report of the cached build; `None` while the panel is closed.
-    pub previous: Option<Shared<Report>>,
+    pub previous: Option<Shared<Simulated>>,
     pub open: bool,
     pub dispatch: Callback<Action>,
     pub on_goto: Callback<usize>,
 }
 
-struct Computed {
-    log: BuildLog,
-    cache: CacheReport,
-}
-
 #[component]
 pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
-    // The report changes with the project, so the project's text need not be a key.
-    let computed = {
-        let project = props.project.clone();
-        use_memo(
-            (props.report.clone(), props.previous.clone()),
-            move |(report, previous)| {
-                previous.as_ref().map(|previous| {
-                    let cache = compare(previous, report);
-                    Computed {
-                        log: build_log_cached(report, &project.dockerfile, Some(&cache)),
-                        cache,
-                    }
-                })
-            },
-        )
-    };
+    // Both reports stay in the engine: the log is computed there, by their ids.
+    let computed = use_memo(
+        (props.report.clone(), props.previous.clone()),
+        |(report, previous)| previous.as_ref().and_then(|previous| engine::build_log(previous, report)),
+    );
     let ontoggle = {
         let (dispatch, open) = (props.dispatch.clone(), props.open);
         Callback::from(move |e: Event| {
@@ -71,21 +50,12 @@ pub fn BuildLogPanel(props: &BuildLogPanelProps) -> Html {
     }
 }
 
-fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
+fn body(c: &LogView, props: &BuildLogPanelProps) -> Html {
     let build = props.dispatch.reform(|_| Action::Build);
-    let cache = &c.cache;
-    let first = cache.first_miss().and_then(|miss| {
-        let step = cache.steps.get(miss.step)?;
-        Some((step.stage, step.step, step.line, miss.explanation.clone()))
-    });
-    let summary = match cache.rebuilt_count() {
+    let first = c.first_miss.as_ref().map(|m| (m.stage, m.step, m.line, m.explanation.clone()));
+    let summary = match c.rebuilt {
         0 => "Nothing changed since the last build: every step comes from the cache.".to_string(),
-        _ => format!(
-            "{} of {} steps from the cache, {} run again.",
-            cache.cached_count(),
-            cache.steps.len(),
-            cache.rebuilt_count()
-        ),
+        _ => format!("{} of {} steps from the cache, {} run again.", c.cached, c.steps, c.rebuilt),
     };
     let is_first = |e: &LogEntry| {
         first
@@ -107,20 +77,20 @@ fn body(c: &Computed, props: &BuildLogPanelProps) -> Html {
                 </p>
             }
             <ol class="log" id="build-log" aria-label="Build log">
-                { for c.log.entries.iter().map(|e| entry(e, is_first(e))) }
+                { for c.entries.iter().map(|e| entry(e, is_first(e))) }
             </ol>
-            if let Some(error) = &c.log.error {
-                <p class="log-error">{format!("ERROR: failed to solve: {}", error.message)}</p>
+            if let Some(error) = &c.error {
+                <p class="log-error">{format!("ERROR: failed to solve: {error}")}</p>
             }
         </>
     }
 }
 
 fn entry(e: &LogEntry, first_miss: bool) -> Html {
-    let status = e.status.as_str();
-    let detail = match (&e.status, e.stage, e.size_bytes) {
-        (LogStatus::Error(message), ..) => message.clone(),
-        (LogStatus::Done, Some(_), Some(n)) => format!("+{}", human_size(n)),
+    let status = e.status.clone();
+    let detail = match (&e.message, status.as_str(), e.stage, e.size_bytes) {
+        (Some(message), ..) => message.clone(),
+        (None, "DONE", Some(_), Some(n)) => format!("+{}", human_size(n)),
         _ => String::new(),
     };
     let class = classes!(
@@ -130,7 +100,7 @@ fn entry(e: &LogEntry, first_miss: bool) -> Html {
         first_miss.then_some("first-miss-entry")
     );
     html! {
-        <li {class} data-status={status}>
+        <li {class} data-status={status.clone()}>
             <span class="log-name">{format!("#{} {}", e.number, e.name)}</span>
             <span class="log-detail">{detail}</span>
             <span class="badge">{status}</span>

@@ -1,11 +1,11 @@
 //! The image config: what `docker inspect` would show of how the image runs.
 
-use stagecraft::image::ImageConfig;
+use stagecraft::view::Config;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfigPanelProps {
-    pub config: ImageConfig,
+    pub config: Config,
 }
 
 fn words(w: &Option<Vec<String>>) -> String {
@@ -41,9 +41,9 @@ pub fn ConfigPanel(props: &ConfigPanelProps) -> Html {
                 {row("USER", html! { <code>{if c.user.is_empty() { "(root)".to_string() } else { c.user.clone() }}</code> })}
                 {row("ENTRYPOINT", html! { <code>{words(&c.entrypoint)}</code> })}
                 {row("CMD", html! { <code>{words(&c.cmd)}</code> })}
-                {row("EXPOSE", list(c.exposed_ports.iter().cloned().collect()))}
+                {row("EXPOSE", list(c.exposed_ports.clone()))}
                 {row("LABEL", list(c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect()))}
-                {row("VOLUME", list(c.volumes.iter().cloned().collect()))}
+                {row("VOLUME", list(c.volumes.clone()))}
                 {row("HEALTHCHECK", health)}
                 if let Some(s) = &c.stopsignal { {row("STOPSIGNAL", html! { <code>{s}</code> })} }
             </dl>

@@ -15,6 +15,8 @@ use crate::tree::{self, Node, Order};
 pub struct ContextPanelProps {
     pub project: Rc<Project>,
     pub editing: Option<String>,
+    /// The entries `.dockerignore` leaves out (`ReportView::ignored`).
+    pub ignored: Rc<Vec<String>>,
     pub readonly: bool,
     pub dispatch: Callback<Action>,
 }
@@ -24,16 +26,11 @@ pub fn ContextPanel(props: &ContextPanelProps) -> Html {
     let nodes = use_memo(props.project.clone(), |p| {
         tree::build(&p.files, Order::Name)
     });
-    // What .dockerignore leaves out, as the core applies it.
-    let ignored = use_memo(props.project.clone(), |p| {
-        stagecraft::dockerignore::filter_context(&p.context(), None)
-            .1
-            .map(|info| info.ignored)
-            .unwrap_or_default()
-    });
+    // What .dockerignore leaves out, as the build applies it (from the engine's result).
+    let ignored = &props.ignored;
     let mut rows = Vec::new();
     for n in nodes.iter() {
-        row(n, 0, props, &ignored, &mut rows);
+        row(n, 0, props, ignored, &mut rows);
     }
     let has_ignore = props.project.file(".dockerignore").is_some();
     let edit_ignore = props.dispatch.reform(move |_| {

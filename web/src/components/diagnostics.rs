@@ -2,17 +2,18 @@
 //! line. Each entry is a button that puts the caret on its line; a build check's entry
 //! explains itself ("why?") and, when it has a mechanical fix, offers it as a button.
 
-use stagecraft::checks::{explain, Fix};
-use stagecraft::Report;
+use stagecraft::checks::explain;
+use stagecraft::view::FixView;
 use yew::prelude::*;
 
+use crate::engine::Simulated;
 use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsProps {
-    pub report: Shared<Report>,
+    pub report: Shared<Simulated>,
     pub on_goto: Callback<usize>,
-    pub on_fix: Callback<Fix>,
+    pub on_fix: Callback<FixView>,
     /// A read-only page shows fixes but cannot apply them.
     #[prop_or_default]
     pub readonly: bool,
@@ -36,7 +37,7 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
                     let onclick = props.on_fix.reform(move |_| fix.clone());
                     html! { <button type="button" class="fix" {onclick} title="Apply this change to the Dockerfile">{title}</button> }
                 });
-                let why = explain(d.code).map(|text| html! {
+                let why = explain(&d.code).map(|text| html! {
                     <details class="why"><summary>{"why?"}</summary><p>{text}</p></details>
                 });
                 html! {
@@ -46,7 +47,7 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
                             <span class="where">{format!("line {}", d.line)}</span>
                         </button>
                         <span class="msg">{&d.message}</span>
-                        <code class="code-name">{d.code}</code>
+                        <code class="code-name">{&d.code}</code>
                         { for fix }
                         { for why }
                     </li>

@@ -1,10 +1,11 @@
 //! The what-if view: how the current result differs from the pinned baseline
-//! (`stagecraft::diff::diff`): total sizes, each stage, the final image's files and layers,
+//! (`stagecraft::view::diff`, computed by the engine): total sizes, each stage, the final image's files and layers,
 //! its config. Shown only while a baseline is pinned, recomputed as the user edits.
 
 use std::rc::Rc;
 
-use stagecraft::diff::{signed_size, ChangeKind, LayerStatus, ReportDiff, StageStatus};
+use stagecraft::diff::{signed_size, ChangeKind, StageStatus};
+use stagecraft::view::DiffView as Diff;
 use stagecraft::report::human_size;
 use yew::prelude::*;
 
@@ -12,7 +13,7 @@ use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct DiffViewProps {
-    pub diff: Rc<ReportDiff>,
+    pub diff: Rc<Diff>,
     /// What the baseline is ("Java in one stage", "your Dockerfile").
     pub label: AttrValue,
     pub dispatch: Callback<Action>,
@@ -40,14 +41,10 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
     let d = &props.diff;
     let unpin = props.dispatch.reform(|_| Action::Unpin);
     let open = props.dispatch.reform(|_| Action::OpenBaseline);
-    let (before, after) = (d.before.as_ref(), d.after.as_ref());
-    let size = |f: fn(&stagecraft::diff::ImageSide) -> u64| {
-        (before.map(f), after.map(f))
-    };
-    let (size_before, size_after) = size(|s| s.size_bytes);
-    let (pull_before, pull_after) = size(|s| s.compressed_size_bytes);
+    let (size_before, size_after) = (d.before.map(|s| s.0), d.after.map(|s| s.0));
+    let (pull_before, pull_after) = (d.before.map(|s| s.1), d.after.map(|s| s.1));
     let or_none = |n: Option<u64>| n.map(human_size).unwrap_or_else(|| "no image".to_string());
-    let files = &d.files;
+    let (added, removed, changed) = d.counts;
     html! {
         <section class="diff-view" id="diff-view" aria-live="polite">
             <div class="diff-head">
@@ -58,23 +55,23 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                     <button type="button" id="unpin" onclick={unpin}>{"Unpin"}</button>
                 </span>
             </div>
-            if d.is_empty() {
+            if d.same {
                 <p class="muted" id="diff-same">{"Same result as the baseline. Edit the Dockerfile, the context or the build args, or open an example, to see what changes."}</p>
             }
             <dl class="sizes diff-sizes">
-                <div class={trend(d.size_delta())}>
+                <div class={trend(d.size_delta)}>
                     <dt>{"Size"}</dt>
-                    <dd id="diff-size">{signed_size(d.size_delta())}</dd>
-                    <dd class="hint">{format!("{} → {}{}", or_none(size_before), or_none(size_after), percent(size_before.unwrap_or(0), d.size_delta()))}</dd>
+                    <dd id="diff-size">{signed_size(d.size_delta)}</dd>
+                    <dd class="hint">{format!("{} → {}{}", or_none(size_before), or_none(size_after), percent(size_before.unwrap_or(0), d.size_delta))}</dd>
                 </div>
-                <div class={trend(d.compressed_delta())}>
+                <div class={trend(d.compressed_delta)}>
                     <dt>{"Pull size"}</dt>
-                    <dd id="diff-pull">{signed_size(d.compressed_delta())}</dd>
+                    <dd id="diff-pull">{signed_size(d.compressed_delta)}</dd>
                     <dd class="hint">{format!("≈ {} → {}", or_none(pull_before), or_none(pull_after))}</dd>
                 </div>
                 <div>
                     <dt>{"Files"}</dt>
-                    <dd id="diff-file-counts">{format!("+{} −{} ~{}", files.added.count, files.removed.count, files.changed.count)}</dd>
+                    <dd id="diff-file-counts">{format!("+{added} −{removed} ~{changed}")}</dd>
                     <dd class="hint">{"added, removed, changed"}</dd>
                 </div>
             </dl>
@@ -83,16 +80,15 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                 <thead><tr><th>{"stage"}</th><th>{"baseline"}</th><th>{"now"}</th><th>{"change"}</th><th></th></tr></thead>
                 <tbody>
                     { for d.stages.iter().map(|s| {
-                        let b = s.before.as_ref().filter(|x| x.built).map(|x| x.size_bytes);
-                        let a = s.after.as_ref().filter(|x| x.built).map(|x| x.size_bytes);
+                        let (b, a) = (s.before, s.after);
                         let change = match (b, a) {
                             (Some(b), Some(a)) => signed_size(stagecraft::diff::delta(b, a)),
                             _ => String::new(),
                         };
-                        let target = s.after.as_ref().or(s.before.as_ref()).is_some_and(|x| x.target);
+                        let target = s.target;
                         html! {
-                            <tr class={classes!("stage-row", status_class(s.status))} data-stage={s.label().to_string()}>
-                                <td>{s.label()}{if target { " ◆" } else { "" }}</td>
+                            <tr class={classes!("stage-row", status_class(s.status))} data-stage={s.label.clone()}>
+                                <td>{&s.label}{if target { " ◆" } else { "" }}</td>
                                 <td>{b.map(human_size).unwrap_or_else(|| "—".into())}</td>
                                 <td>{a.map(human_size).unwrap_or_else(|| "—".into())}</td>
                                 <td class="delta">{change}</td>
@@ -103,11 +99,11 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                 </tbody>
             </table>
             <h3>{"Files in the final image"}</h3>
-            if files.entries.is_empty() {
+            if d.files.is_empty() {
                 <p class="muted">{"No file differs."}</p>
             } else {
                 <ul class="diff-files" id="diff-files">
-                    { for files.entries.iter().map(|f| {
+                    { for d.files.iter().map(|f| {
                         let (mark, class) = match f.kind {
                             ChangeKind::Added => ("+", "added"),
                             ChangeKind::Removed => ("−", "removed"),
@@ -119,30 +115,26 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                                 <span class="mark">{mark}</span>
                                 <code class="path">{&f.path}</code>
                                 <span class="muted">{folded.unwrap_or_default()}</span>
-                                <span class="delta">{signed_size(f.delta())}</span>
+                                <span class="delta">{signed_size(f.delta)}</span>
                             </li>
                         }
                     }) }
-                    if files.omitted > 0 {
-                        <li class="muted">{format!("and {} smaller changes, {} together", files.omitted, signed_size(files.omitted_bytes_delta))}</li>
+                    if d.omitted > 0 {
+                        <li class="muted">{format!("and {} smaller changes, {} together", d.omitted, signed_size(d.omitted_bytes_delta))}</li>
                     }
                 </ul>
             }
             <h3>{"Layers"}</h3>
             <ol class="diff-layers" id="diff-layers">
                 { for d.layers.iter().map(|l| {
-                    let side = l.after.as_ref().or(l.before.as_ref());
-                    let text = side.map(|s| s.instruction.clone()).unwrap_or_default();
-                    let sizes = match (&l.before, &l.after) {
-                        (Some(b), Some(a)) if b.size_bytes != a.size_bytes => format!("{} → {}", human_size(b.size_bytes), human_size(a.size_bytes)),
-                        (_, Some(a)) => human_size(a.size_bytes),
-                        (Some(b), None) => human_size(b.size_bytes),
+                    let text = l.instruction.clone();
+                    let sizes = match (l.before, l.after) {
+                        (Some(b), Some(a)) if b != a => format!("{} → {}", human_size(b), human_size(a)),
+                        (_, Some(a)) => human_size(a),
+                        (Some(b), None) => human_size(b),
                         (None, None) => String::new(),
                     };
-                    let was = match (l.status, &l.before) {
-                        (LayerStatus::Edited, Some(b)) => Some(format!("was: {}", b.instruction)),
-                        _ => None,
-                    };
+                    let was = l.was.as_ref().map(|b| format!("was: {b}"));
                     html! {
                         <li class={classes!("diff-layer", l.status.as_str())} title={was.clone().unwrap_or_default()}>
                             <span class="status">{l.status.as_str()}</span>
@@ -155,8 +147,8 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
             if !d.config.is_empty() {
                 <h3>{"Config"}</h3>
                 <ul class="diff-config" id="diff-config">
-                    { for d.config.iter().map(|c| html! {
-                        <li><code>{&c.field}</code>{": "}{c.before.clone().unwrap_or_else(|| "(unset)".into())}{" → "}{c.after.clone().unwrap_or_else(|| "(unset)".into())}</li>
+                    { for d.config.iter().map(|(field, before, after)| html! {
+                        <li><code>{field}</code>{": "}{before.clone().unwrap_or_else(|| "(unset)".into())}{" → "}{after.clone().unwrap_or_else(|| "(unset)".into())}</li>
                     }) }
                 </ul>
             }

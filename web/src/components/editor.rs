@@ -4,10 +4,12 @@
 
 use std::rc::Rc;
 
-use stagecraft::{Diagnostic, Report, Severity};
+use stagecraft::view::DiagnosticView;
+use stagecraft::Severity;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::engine::Simulated;
 use crate::highlight;
 use crate::lines;
 use crate::project::Project;
@@ -16,7 +18,8 @@ use crate::shared::Shared;
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub project: Rc<Project>,
-    pub report: Shared<Report>,
+    /// The engine's result for the text (empty before the engine is in).
+    pub report: Shared<Simulated>,
     pub readonly: bool,
     pub on_change: Callback<String>,
     /// A line to move the caret to (set by clicking a diagnostic), with a counter so the
@@ -35,7 +38,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     let overlay = use_memo((props.project.clone(), props.report.clone()), |(p, r)| {
         let text = p.dockerfile.as_str();
         (
-            highlight::highlighted(text, &r.dockerfile),
+            highlight::highlighted(text, &r.highlight),
             highlight::squiggles(text, &r.diagnostics),
             gutter(text, &r.diagnostics),
         )
@@ -198,7 +201,7 @@ fn band(first: usize, last: usize) -> (usize, usize) {
 }
 
 /// Line numbers, each marked with its worst diagnostic and carrying the messages as a tooltip.
-fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+fn gutter(text: &str, diagnostics: &[DiagnosticView]) -> Vec<String> {
     let count = text.split('\n').count();
     let mut worst: Vec<Option<Severity>> = vec![None; count + 1];
     let mut messages: Vec<String> = vec![String::new(); count + 1];

@@ -5,14 +5,15 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use stagecraft::report::{human_size, FileReport, FileType};
+use stagecraft::report::{human_size, FileType};
+use stagecraft::view::File;
 use yew::prelude::*;
 
 use crate::tree::{self, Node, Order};
 
 #[derive(Properties, PartialEq)]
 pub struct FileTreeProps {
-    pub files: Rc<Vec<FileReport>>,
+    pub files: Rc<Vec<File>>,
     /// The FROM line: files with it come from the base image.
     pub base_line: Option<usize>,
     pub viewed: Option<String>,
@@ -87,7 +88,7 @@ pub fn FileTree(props: &FileTreeProps) -> Html {
 }
 
 struct RowCtx<'a> {
-    files: &'a [FileReport],
+    files: &'a [File],
     auto_open: &'a BTreeSet<String>,
     toggled: &'a UseStateHandle<BTreeSet<String>>,
     base_line: Option<usize>,

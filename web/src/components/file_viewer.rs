@@ -2,12 +2,13 @@
 
 use std::rc::Rc;
 
-use stagecraft::report::{human_size, FileReport};
+use stagecraft::report::human_size;
+use stagecraft::view::File;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct FileViewerProps {
-    pub files: Rc<Vec<FileReport>>,
+    pub files: Rc<Vec<File>>,
     pub path: String,
     pub on_close: Callback<()>,
 }

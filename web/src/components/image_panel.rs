@@ -3,26 +3,17 @@
 //! instruction that made it.
 
 use stagecraft::report::human_size;
-use stagecraft::Report;
 use yew::prelude::*;
 
+use crate::engine::Simulated;
 use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct ImagePanelProps {
-    pub report: Shared<Report>,
+    pub report: Shared<Simulated>,
     /// The stage shown; the target unless another stage is selected.
     pub stage: Option<usize>,
     pub on_goto: Callback<usize>,
-}
-
-struct Row {
-    line: usize,
-    text: String,
-    size: u64,
-    wasted: u64,
-    is_base: bool,
-    stage: String,
 }
 
 #[component]
@@ -32,13 +23,11 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
         return html! { <section class="image-panel" id="image"><p class="muted" id="image-size">{"Nothing is built: see the problems under the editor."}</p></section> };
     };
     let is_target = report.target_index == Some(index);
-    let label = report
-        .plan
-        .stages
-        .get(index)
-        .map(|s| s.label())
-        .unwrap_or_default();
-    let Some(stage) = report.stage(index) else {
+    let Some(view) = report.stages.get(index) else {
+        return html! { <section class="image-panel" id="image"><p class="muted" id="image-size">{"Nothing is built: see the problems under the editor."}</p></section> };
+    };
+    let label = view.label.clone();
+    let Some(stage) = &view.image else {
         return html! {
             <section class="image-panel" id="image">
                 <h2>{format!("Stage {label}")}</h2>
@@ -46,45 +35,12 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
             </section>
         };
     };
-    let rows: Vec<Row> = match (&report.image, is_target) {
-        (Some(image), true) => image
-            .layers
-            .iter()
-            .map(|l| Row {
-                line: l.line,
-                text: l.instruction.clone(),
-                size: l.size_bytes,
-                wasted: l.wasted_bytes,
-                is_base: l.is_base,
-                stage: l.stage.clone(),
-            })
-            .collect(),
-        _ => stage
-            .layers
-            .iter()
-            .map(|l| Row {
-                line: l.line,
-                text: l.text.clone(),
-                size: l.size_bytes,
-                wasted: 0,
-                is_base: l.is_base,
-                stage: report
-                    .plan
-                    .stages
-                    .get(l.stage)
-                    .map(|s| s.label())
-                    .unwrap_or_default(),
-            })
-            .collect(),
-    };
-    let total: u64 = rows.iter().map(|r| r.size).sum();
-    let base: u64 = rows.iter().filter(|r| r.is_base).map(|r| r.size).sum();
+    let rows = &stage.layers;
+    let total: u64 = rows.iter().map(|r| r.size_bytes).sum();
+    let base: u64 = rows.iter().filter(|r| r.is_base).map(|r| r.size_bytes).sum();
     let added = total - base;
-    let compressed: u64 = match (&report.image, is_target) {
-        (Some(image), true) => image.compressed_size_bytes,
-        _ => stage.layers.iter().map(|l| l.compressed_bytes).sum(),
-    };
-    let max = rows.iter().map(|r| r.size).max().unwrap_or(0).max(1);
+    let compressed = stage.compressed_size_bytes;
+    let max = rows.iter().map(|r| r.size_bytes).max().unwrap_or(0).max(1);
     let pct = |n: u64| {
         if total == 0 {
             0.0
@@ -92,11 +48,7 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
             n as f64 * 100.0 / total as f64
         }
     };
-    let base_name = if stage.base.reference.is_empty() || stage.base.reference == "scratch" {
-        "scratch".to_string()
-    } else {
-        stage.base.reference.clone()
-    };
+    let base_name = stage.base.clone();
     let heading = if is_target {
         format!("Final image · target {label}")
     } else {
@@ -112,7 +64,7 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
             <dl class="sizes">
                 <div><dt>{"Size"}</dt><dd id="image-size" title={format!("{total} bytes, uncompressed, as docker image ls shows it")}>{human_size(total)}</dd><dd class="hint">{"uncompressed, as docker image ls"}</dd></div>
                 <div><dt>{"Pull size"}</dt><dd id="pull-size" title={format!("{compressed} bytes, compressed")}>{format!("≈ {}", human_size(compressed))}</dd><dd class="hint">{"compressed, estimated"}</dd></div>
-                <div><dt>{"Base"}</dt><dd id="base-size">{human_size(base)}</dd><dd class="hint">{base_name}{if stage.base.known || base == 0 { "" } else { " (estimated)" }}</dd></div>
+                <div><dt>{"Base"}</dt><dd id="base-size">{human_size(base)}</dd><dd class="hint">{base_name}{if stage.base_known || base == 0 { "" } else { " (estimated)" }}</dd></div>
                 <div><dt>{"Added"}</dt><dd id="added-size">{human_size(added)}</dd><dd class="hint">{"by this Dockerfile"}</dd></div>
             </dl>
             <div class="split" role="img" aria-label={format!("Base {:.0}%, added {:.0}%", pct(base), pct(added))}>
@@ -126,12 +78,12 @@ pub fn ImagePanel(props: &ImagePanelProps) -> Html {
                     let goto = props.on_goto.reform(move |_| line);
                     html! {
                         <li class={classes!("layer", r.is_base.then_some("base"))}>
-                            <span class="bar" style={format!("width:{:.2}%", r.size as f64 * 100.0 / max as f64)}></span>
-                            <span class="layer-size">{human_size(r.size)}</span>
+                            <span class="bar" style={format!("width:{:.2}%", r.size_bytes as f64 * 100.0 / max as f64)}></span>
+                            <span class="layer-size">{human_size(r.size_bytes)}</span>
                             <button type="button" class="link layer-line" onclick={goto} title={format!("Stage {}: go to line {line}", r.stage)}>{format!("L{line}")}</button>
-                            <code class="layer-text" title={r.text.clone()}>{&r.text}</code>
-                            if r.wasted > 0 {
-                                <span class="wasted" title="Bytes of earlier layers this layer deletes or replaces: they still ship in those layers">{format!("hides {} of earlier layers", human_size(r.wasted))}</span>
+                            <code class="layer-text" title={r.instruction.clone()}>{&r.instruction}</code>
+                            if r.wasted_bytes > 0 {
+                                <span class="wasted" title="Bytes of earlier layers this layer deletes or replaces: they still ship in those layers">{format!("hides {} of earlier layers", human_size(r.wasted_bytes))}</span>
                             }
                         </li>
                     }

@@ -4,14 +4,14 @@
 
 use stagecraft::plan::DependencyKind;
 use stagecraft::report::human_size;
-use stagecraft::Report;
 use yew::prelude::*;
 
+use crate::engine::Simulated;
 use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct StageGraphProps {
-    pub report: Shared<Report>,
+    pub report: Shared<Simulated>,
     pub selected: Option<usize>,
     pub on_select: Callback<Option<usize>>,
 }
@@ -24,7 +24,7 @@ const GAP_Y: i32 = 16;
 #[component]
 pub fn StageGraph(props: &StageGraphProps) -> Html {
     let report = &props.report;
-    let stages = &report.plan.stages;
+    let stages = &report.stages;
     if stages.is_empty() {
         return html! { <p class="muted" id="stage-graph">{"No stages yet: a Dockerfile starts with FROM."}</p> };
     }
@@ -80,7 +80,7 @@ pub fn StageGraph(props: &StageGraphProps) -> Html {
                 <path class={classes!("edge", kind, (!s.needed).then_some("unused"))}
                       d={format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")}
                       marker-end="url(#arrow)">
-                    <title>{format!("{} {} {}", stages[d.stage].label(), match d.kind { DependencyKind::From => "is the base of", DependencyKind::CopyFrom => "is copied from by", DependencyKind::MountFrom => "is mounted by" }, s.label())}</title>
+                    <title>{format!("{} {} {}", stages[d.stage].label, match d.kind { DependencyKind::From => "is the base of", DependencyKind::CopyFrom => "is copied from by", DependencyKind::MountFrom => "is mounted by" }, s.label)}</title>
                 </path>
             });
         }

@@ -1,46 +1,18 @@
 //! Stepping through the build, instruction by instruction: buttons and keys (arrows, Home,
 //! End) move between steps; the page shows the current step's files in the file tree and
-//! marks its lines in the editor. The steps come from `stagecraft::steps`.
+//! marks its lines in the editor. The steps come from the engine (`stagecraft::view::steps`).
 
 use stagecraft::report::human_size;
-use stagecraft::steps::StepView;
+use stagecraft::view::Step;
 use yew::prelude::*;
 
 use crate::state::{Action, StepMove};
-
-/// One step of the build, owned (the core's `StepView` borrows the report).
-#[derive(Clone, Debug, PartialEq)]
-pub struct StepInfo {
-    pub stage: usize,
-    pub stage_label: String,
-    pub instruction: usize,
-    pub line: usize,
-    pub text: String,
-    pub explanation: String,
-    pub layer_bytes: Option<u64>,
-    pub failed: bool,
-}
-
-impl From<StepView<'_>> for StepInfo {
-    fn from(s: StepView<'_>) -> StepInfo {
-        StepInfo {
-            stage: s.stage,
-            stage_label: s.stage_label,
-            instruction: s.instruction,
-            line: s.line,
-            text: s.text.to_string(),
-            explanation: s.explanation,
-            layer_bytes: s.layer_bytes,
-            failed: s.failed,
-        }
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct StepThroughProps {
     /// `None` when not stepping (the panel is closed).
     pub current: Option<usize>,
-    pub steps: std::rc::Rc<Vec<StepInfo>>,
+    pub steps: std::rc::Rc<Vec<Step>>,
     pub dispatch: Callback<Action>,
 }
 

@@ -1,13 +1,12 @@
-//! The single-stage twin of a multi-stage Dockerfile (`stagecraft::twin`): everything the
-//! target needs built in one stage on the builder's base. Its size beside the multi-stage
+//! The single-stage twin of a multi-stage Dockerfile (`stagecraft::twin`, made and simulated
+//! by the engine): everything the target needs built in one stage on the builder's base. Its size beside the multi-stage
 //! size shows the saving in numbers; "Open the twin" puts it in the editor with the original
 //! pinned, so the diff view shows where the bytes are.
 
 use stagecraft::report::human_size;
-use stagecraft::twin::single_stage_twin;
-use stagecraft::Report;
 use yew::prelude::*;
 
+use crate::engine::{self, Simulated};
 use crate::project::Project;
 use crate::shared::Shared;
 use crate::state::Action;
@@ -25,17 +24,16 @@ pub struct TwinInfo {
 
 /// The twin of `project`, whose simulation is `report`, simulated in turn; the core's
 /// message when there is none (a single stage, a target that needs no other stage).
-pub fn twin_of(project: &Project, report: &Report) -> Result<TwinInfo, String> {
-    let twin = single_stage_twin(&project.dockerfile, report)?;
+pub fn twin_of(project: &Project, report: &Simulated) -> Result<TwinInfo, String> {
+    let twin = engine::twin(report)?;
     let project = Project {
         dockerfile: twin.dockerfile,
         target: None,
         ..project.clone()
     };
-    let size = project.simulate().image.map(|i| i.size_bytes);
     Ok(TwinInfo {
         project,
-        size,
+        size: twin.size,
         base: twin.base,
         stages: twin.stages,
         notes: twin.notes,
@@ -44,7 +42,7 @@ pub fn twin_of(project: &Project, report: &Report) -> Result<TwinInfo, String> {
 
 #[derive(Properties, PartialEq)]
 pub struct TwinViewProps {
-    pub report: Shared<Report>,
+    pub report: Shared<Simulated>,
     pub twin: std::rc::Rc<Result<TwinInfo, String>>,
     pub dispatch: Callback<Action>,
 }
@@ -55,7 +53,7 @@ pub fn TwinView(props: &TwinViewProps) -> Html {
     let body = match &*props.twin {
         Err(message) => html! { <p class="muted" id="twin-error">{message}</p> },
         Ok(twin) => {
-            let multi = props.report.image.as_ref().map(|i| i.size_bytes);
+            let multi = props.report.image.map(|i| i.size_bytes);
             let saving = match (multi, twin.size) {
                 (Some(m), Some(t)) if t >= m => html! {
                     <div class="shrank"><dt>{"Multi-stage saves"}</dt><dd id="twin-saving">{human_size(t - m)}</dd>
