@@ -86,10 +86,7 @@ fn first_free(entries: &[Entry], system: bool, busybox: bool) -> u32 {
 
 /// Whether the image's tools are BusyBox's (Alpine, busybox images).
 fn is_busybox(s: &Session) -> bool {
-    match produce::read_manifest(s, "/etc/os-release") {
-        produce::Manifest::Text(t) => t.contains("ID=alpine") || t.contains("ID=busybox"),
-        _ => produce::exists(s, "/etc/alpine-release"),
-    }
+    matches!(produce::os_id(s).as_deref(), Some("alpine" | "busybox"))
 }
 
 #[derive(Default)]

@@ -189,8 +189,5 @@ fn march(arch: &str) -> Option<&'static str> {
 }
 
 fn is_musl(s: &Session) -> bool {
-    match produce::read_manifest(s, "/etc/os-release") {
-        produce::Manifest::Text(t) => t.contains("ID=alpine"),
-        _ => produce::exists(s, "/etc/alpine-release"),
-    }
+    produce::os_id(s).as_deref() == Some("alpine")
 }

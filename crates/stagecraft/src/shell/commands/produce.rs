@@ -75,6 +75,15 @@ pub fn exists(s: &Session, path: &str) -> bool {
     matches!(s.lookup(path, true), Lookup::Found { .. })
 }
 
+/// The image's OS `ID` from /etc/os-release; without a readable one, `alpine` where
+/// /etc/alpine-release exists.
+pub fn os_id(s: &Session) -> Option<String> {
+    match read_manifest(s, "/etc/os-release") {
+        Manifest::Text(_) => crate::ospkg::state::os_release(s.fs).0,
+        _ => exists(s, "/etc/alpine-release").then(|| "alpine".to_string()),
+    }
+}
+
 /// `$HOME`, as the RUN sees it.
 pub fn home(s: &Session) -> String {
     s.var("HOME").filter(|h| h.starts_with('/')).unwrap_or("/root").to_string()
