@@ -226,12 +226,10 @@ fn sized_names(names: &[String]) -> (u64, Option<u64>, String) {
     let mut inside = Vec::new();
     let mut total = 0;
     let mut cache = Some(0u64);
-    for n in names {
-        let holder = names.iter().find(|other| {
-            *other != n && package("npm", other).is_some_and(|o| o.deps.contains(&n.as_str()))
-                // Two installs that hold each other (a cycle): the first named one counts.
-                && !package("npm", n).is_some_and(|r| r.deps.contains(&other.as_str()) && names.iter().position(|x| x == n) < names.iter().position(|x| x == *other))
-        });
+    let holds = |a: &str, b: &str| package("npm", a).is_some_and(|r| r.deps.contains(&b));
+    for (i, n) in names.iter().enumerate() {
+        // Two installs that hold each other (a cycle): the first named one counts.
+        let holder = names.iter().enumerate().find(|&(j, o)| o != n && holds(o, n) && !(holds(n, o) && i < j)).map(|(_, o)| o);
         if let Some(h) = holder {
             inside.push(format!("{n} (in {h}'s)"));
             continue;
