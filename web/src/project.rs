@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use stagecraft::view::{Input, InputContent, InputFile};
+use stagecraft::view::Input;
 
 /// The whole input of a simulation, as the page keeps, saves and shares it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,22 +20,9 @@ pub struct Project {
     pub target: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContextFile {
-    pub path: String,
-    pub content: Content,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Content {
-    /// A file with known text.
-    Text(String),
-    /// A file of which only the size is given (`node_modules/` at 180 MB, say).
-    Size(u64),
-    /// An (empty) folder.
-    Dir,
-}
+/// A context entry: the engine's own input type, so a project crosses to it as it is saved
+/// and shared (`{"path": …, "content": {"text": …} | {"size": N} | "dir"}`).
+pub use stagecraft::view::{InputContent as Content, InputFile as ContextFile};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildArg {
@@ -114,18 +101,7 @@ impl Project {
     pub fn input(&self) -> Input {
         Input {
             dockerfile: self.dockerfile.clone(),
-            files: self
-                .files
-                .iter()
-                .map(|f| InputFile {
-                    path: f.path.clone(),
-                    content: match &f.content {
-                        Content::Text(t) => InputContent::Text(t.clone()),
-                        Content::Size(n) => InputContent::Size(*n),
-                        Content::Dir => InputContent::Dir,
-                    },
-                })
-                .collect(),
+            files: self.files.clone(),
             build_args: self.build_arg_map(),
             target: self.target.clone(),
         }

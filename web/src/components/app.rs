@@ -306,7 +306,6 @@ pub fn App() -> Html {
     let multi_stage = report.stages.len() > 1;
     let twin_open = state.twin_open;
     let not_target = shown.is_some() && shown != report.target_index;
-    let full_size = format!("./#{}", share::encode(&state.project));
 
     html! {
         <div id="app" class={classes!("app", mode.embed.then_some("embed"))} data-ready={(state.engine != EngineStatus::Loading).then_some("1")} data-engine={state.engine.as_str()} data-packages={state.packages.as_str()}>
@@ -314,7 +313,7 @@ pub fn App() -> Html {
                 <h1>{"Stagecraft"}</h1>
                 <p class="tagline">{"What would "}<code>{"docker build"}</code>{" produce? Simulated in your browser: no Docker, no server."}</p>
                 if mode.embed {
-                    <a class="open-full" href={full_size} target="_blank" rel="noopener">{"Open in Stagecraft ↗"}</a>
+                    <a class="open-full" href={format!("./#{}", share::encode(&state.project))} target="_blank" rel="noopener">{"Open in Stagecraft ↗"}</a>
                 } else {
                     <ShareBar project={state.project.clone()} />
                 }
@@ -382,7 +381,7 @@ pub fn App() -> Html {
                         <TwinView report={report.clone()} {twin} dispatch={dispatch.clone()} />
                     }
                     <ImagePanel report={report.clone()} stage={shown} on_goto={on_goto.clone()} />
-                    <StepThrough current={step.or(state.step)} steps={steps.clone()} dispatch={dispatch.clone()} />
+                    <StepThrough current={state.step} steps={steps.clone()} dispatch={dispatch.clone()} />
                     <FileTree files={tree_files.clone()} {base_line} viewed={state.viewed_file.clone()} {on_view} on_goto={on_goto.clone()} {caption} />
                     if let Some(path) = &state.viewed_file {
                         <FileViewer files={tree_files.clone()} path={path.clone()} on_close={close_viewer} />

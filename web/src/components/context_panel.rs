@@ -87,7 +87,6 @@ fn row(
     let size = match node.entry.map(|i| &props.project.files[i].content) {
         Some(Content::Size(n)) => format!("{} (size only)", stagecraft::report::human_size(*n)),
         Some(Content::Text(t)) => stagecraft::report::human_size(t.len() as u64),
-        _ if node.is_dir => String::new(),
         _ => String::new(),
     };
     out.push(html! {

@@ -19,13 +19,10 @@ pub struct ImagePanelProps {
 #[component]
 pub fn ImagePanel(props: &ImagePanelProps) -> Html {
     let report = &props.report;
-    let Some(index) = props.stage else {
+    let Some((index, view)) = props.stage.and_then(|i| Some((i, report.stages.get(i)?))) else {
         return html! { <section class="image-panel" id="image"><p class="muted" id="image-size">{"Nothing is built: see the problems under the editor."}</p></section> };
     };
     let is_target = report.target_index == Some(index);
-    let Some(view) = report.stages.get(index) else {
-        return html! { <section class="image-panel" id="image"><p class="muted" id="image-size">{"Nothing is built: see the problems under the editor."}</p></section> };
-    };
     let label = view.label.clone();
     let Some(stage) = &view.image else {
         return html! {
