@@ -49,7 +49,6 @@ pub fn simulate(input: &str) -> Result<String, JsError> {
         let id = engine.next;
         let mut out = view::report(&report, &input.dockerfile);
         out.id = id;
-        out.ignored = view::ignored(&context);
         engine.kept.insert(id, Kept { input, report });
         while engine.kept.len() > MAX_KEPT {
             engine.kept.pop_first();

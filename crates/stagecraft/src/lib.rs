@@ -83,5 +83,6 @@ pub fn simulate(input: &Simulation<'_>) -> Report {
         build_args: &input.build_args,
     });
     report.diagnostics.extend(checked);
+    report.ignored = ignore.map(|i| i.ignored).unwrap_or_default();
     report
 }

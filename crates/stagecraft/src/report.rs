@@ -24,6 +24,9 @@ pub struct Report {
     pub built: BuildOutput,
     pub plan: Plan,
     pub dockerfile: Dockerfile,
+    /// The context entries the ignore file (`<Dockerfile>.dockerignore` or `.dockerignore`)
+    /// left out of the build, in path order.
+    pub ignored: Vec<String>,
 }
 
 impl Report {
@@ -137,6 +140,7 @@ pub(crate) fn assemble(dockerfile: Dockerfile, plan: Plan, built: BuildOutput, d
         built,
         plan,
         dockerfile,
+        ignored: Vec::new(),
     }
 }
 

@@ -86,11 +86,6 @@ impl Input {
     }
 }
 
-/// The context entries `.dockerignore` leaves out, as the build applies it.
-pub fn ignored(context: &crate::BuildContext) -> Vec<String> {
-    crate::dockerignore::filter_context(context, None).1.map(|info| info.ignored).unwrap_or_default()
-}
-
 /// Everything the page shows of one simulation without asking again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportView {
@@ -104,7 +99,7 @@ pub struct ReportView {
     pub diagnostics: Vec<DiagnosticView>,
     /// The editor's syntax colours.
     pub highlight: Highlight,
-    /// Context entries `.dockerignore` leaves out.
+    /// Context entries the ignore file leaves out, as the build applied it.
     pub ignored: Vec<String>,
 }
 
@@ -280,7 +275,7 @@ pub fn report(report: &Report, source: &str) -> ReportView {
         stages,
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
         highlight: highlight(&report.dockerfile, source),
-        ignored: Vec::new(),
+        ignored: report.ignored.clone(),
     }
 }
 
