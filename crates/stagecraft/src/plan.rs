@@ -257,7 +257,7 @@ fn stage_dependencies(
             InstructionKind::Arg(decls) => {
                 let mut quiet = Diagnostics::new("");
                 for decl in decls {
-                    let value = args::stage_arg_value(decl, globals, build_args, &scope.clone(), escape, &mut quiet);
+                    let value = args::stage_arg_value(decl, globals, build_args, &scope, escape, &mut quiet);
                     scope.set(&decl.name.value, value);
                 }
             }

@@ -96,17 +96,11 @@ fn initial(stage: &StagePlan, finals: &[Option<Scope>]) -> Scope {
     scope
 }
 
-/// The value `ARG decl` takes (BuildKit's dispatchArg): the build arg, else the default
-/// expanded with the variables so far, else the global ARG of that name.
-pub fn arg_value(cx: &Cx<'_>, vars: &dyn Lookup, decl: &ArgDecl) -> Option<String> {
-    let name = decl.name.value.as_str();
-    if let Some(v) = cx.input.build_args.get(name) {
-        return Some(v.clone());
-    }
-    match &decl.default {
-        Some(d) => expand::expand_word(&d.value, vars, cx.escape()).ok().map(|e| e.value),
-        None => cx.report.plan.global_args.get(name).map(str::to_string),
-    }
+/// The value `ARG decl` takes (BuildKit's dispatchArg), as the build computes it; the build
+/// already reported a default that does not expand.
+fn arg_value(cx: &Cx<'_>, vars: &dyn Lookup, decl: &ArgDecl) -> Option<String> {
+    let mut quiet = crate::diagnostics::Diagnostics::new("");
+    crate::args::stage_arg_value(decl, &cx.report.plan.global_args, cx.input.build_args, vars, cx.escape(), &mut quiet)
 }
 
 fn apply(cx: &Cx<'_>, scope: &mut Scope, ins: &Instruction) {
