@@ -151,7 +151,7 @@ fn process_args(state: &StageState, command: &CommandForm) -> String {
 }
 
 /// BuildKit's default PATH for Linux images that set none.
-const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+use crate::shell::DEFAULT_PATH;
 
 /// Why the container cannot start, when the program it runs (the SHELL for the shell form,
 /// argv[0] for the exec form) is certainly not there: only a stage whose every file came

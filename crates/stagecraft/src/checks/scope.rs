@@ -14,7 +14,7 @@ use crate::expand::{self, Lookup};
 use crate::plan::{Base, StagePlan};
 
 /// BuildKit sets PATH when the image does not (system.DefaultPathEnv for Linux).
-const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+use crate::shell::DEFAULT_PATH;
 
 #[derive(Clone, Debug)]
 pub struct Scope {

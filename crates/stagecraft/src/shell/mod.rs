@@ -110,7 +110,7 @@ pub(crate) fn parser_options() -> ParserOptions {
 }
 
 /// The default search path BuildKit gives a RUN when the image sets none.
-const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Runs one `RUN` on `fs` (the caller has opened a layer).
 pub fn run(command: &CommandForm, heredocs: &[Heredoc], env: &ShellEnv, fs: &mut Fs) -> RunOutcome {
@@ -193,19 +193,11 @@ fn command_argv(command: &CommandForm, heredocs: &[Heredoc], env: &ShellEnv) -> 
     };
     if is_lone_heredoc(&text) {
         let body = if first.strip_tabs { strip_tabs(&first.content) } else { first.content.clone() };
-        if let Some(rest) = body.strip_prefix("#!") {
-            // BuildKit runs the body as an executable file: its shebang picks the interpreter.
-            let line = rest.lines().next().unwrap_or("").trim().to_string();
-            let mut parts: Vec<&str> = line.split_whitespace().collect();
-            let mut name = parts.first().map(|p| p.rsplit('/').next().unwrap_or(p)).unwrap_or("").to_string();
-            if name == "env" && parts.len() > 1 {
-                parts.remove(0);
-                name = parts[0].to_string();
-            }
+        // BuildKit runs the body as an executable file: its shebang picks the interpreter.
+        if let Some((name, flags)) = commands::shebang(&body) {
             if !commands::is_shell(&name) {
                 return Err(name);
             }
-            let flags: Vec<String> = parts.iter().skip(1).map(|f| f.to_string()).collect();
             return Ok(std::iter::once(name).chain(flags).chain(["-c".to_string(), body]).collect());
         }
         return Ok(shell.into_iter().chain(std::iter::once(body)).collect());
@@ -231,6 +223,6 @@ fn is_lone_heredoc(text: &str) -> bool {
     !rest.is_empty() && !rest.contains(char::is_whitespace) && !rest.contains('<')
 }
 
-fn strip_tabs(body: &str) -> String {
+pub(crate) fn strip_tabs(body: &str) -> String {
     body.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect()
 }

@@ -99,7 +99,7 @@ fn setup(s: &mut Session, redirs: &[&IoRedirect]) -> Result<Result<Fds, Status>,
             IoRedirect::HereDocument(_, doc) => {
                 let mut body = if doc.requires_expansion { words::heredoc(s, &doc.doc.value)? } else { doc.doc.value.clone() };
                 if doc.remove_tabs {
-                    body = body.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect();
+                    body = super::strip_tabs(&body);
                 }
                 let mut st = Stream::default();
                 st.push(body.as_bytes());

@@ -146,6 +146,18 @@ pub fn find(name: &str) -> Option<CommandFn> {
     })
 }
 
+/// A script's `#!` line: the interpreter's name (past `/usr/bin/env`) and its arguments.
+pub fn shebang(text: &str) -> Option<(String, Vec<String>)> {
+    let line = text.strip_prefix("#!")?.lines().next().unwrap_or("").trim();
+    let mut parts = line.split_whitespace();
+    let mut name = parts.next().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
+    let mut rest: Vec<String> = parts.map(str::to_string).collect();
+    if name == "env" && !rest.is_empty() {
+        name = rest.remove(0);
+    }
+    Some((name, rest))
+}
+
 /// Shells whose scripts this interpreter runs.
 pub fn is_shell(name: &str) -> bool {
     matches!(name, "sh" | "bash" | "ash" | "dash")
@@ -173,7 +185,7 @@ pub fn dispatch(s: &mut Session, argv: &[String]) -> Status {
 
 /// A script of known content on `PATH` (one the Dockerfile copied in, say).
 fn search_path(s: &Session, name: &str) -> Option<String> {
-    let path = s.var("PATH").unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").to_string();
+    let path = s.var("PATH").unwrap_or(super::DEFAULT_PATH).to_string();
     path.split(':').filter(|d| d.starts_with('/')).map(|d| vfs::join(d, name)).find(|p| {
         matches!(s.lookup(p, true), Lookup::Found { node, .. } if node.content().is_some_and(|c| c.starts_with(b"#!") || c.is_ascii()))
     })
@@ -194,14 +206,7 @@ fn run_path(s: &mut Session, argv: &[String]) -> Status {
             };
             let text = String::from_utf8_lossy(content).into_owned();
             let mut sh_argv: Vec<String> = vec!["sh".to_string()];
-            if let Some(line) = text.strip_prefix("#!") {
-                let line = line.lines().next().unwrap_or("").trim();
-                let mut parts = line.split_whitespace();
-                let mut interp_name = parts.next().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
-                let mut rest: Vec<String> = parts.map(str::to_string).collect();
-                if interp_name == "env" && !rest.is_empty() {
-                    interp_name = rest.remove(0);
-                }
+            if let Some((interp_name, rest)) = shebang(&text) {
                 if !is_shell(&interp_name) {
                     s.unmodelled(&interp_name, &format!("`{interp_name}` (the interpreter of `{name}`)"));
                     return 0;
