@@ -117,11 +117,6 @@ impl Lookup {
     pub fn is_dir(&self) -> bool {
         self.node().is_some_and(Node::is_dir)
     }
-    pub fn path(&self) -> &str {
-        match self {
-            Lookup::Found { path, .. } | Lookup::Missing { path, .. } | Lookup::Unknown { path } => path,
-        }
-    }
 }
 
 /// Everything that is copied when a subshell starts and thrown away when it ends.
@@ -311,18 +306,6 @@ impl<'a> Session<'a> {
                 return false;
             }
             p = vfs::parent(p);
-        }
-    }
-
-    /// The path a new entry named `path` would get: symlinks resolved in the directories, and in
-    /// the last component too when it is an existing symlink (writing through it).
-    pub fn target_path(&self, path: &str) -> Result<String, (String, &'static str)> {
-        let abs = self.abs(path);
-        match self.fs.resolve(&abs, true) {
-            Ok(p) => Ok(p),
-            Err(FsError::NotFound(p)) => Err((p, "No such file or directory")),
-            Err(FsError::NotADirectory(p)) => Err((p, "Not a directory")),
-            Err(FsError::TooManySymlinks(p)) => Err((p, "Too many levels of symbolic links")),
         }
     }
 

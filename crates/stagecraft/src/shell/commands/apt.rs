@@ -38,7 +38,6 @@ struct Opts {
     recommends: Option<bool>,
     download_only: bool,
     simulate: bool,
-    purge: bool,
     auto_remove: bool,
     /// apt 2.9+'s `--update`: run `update` first.
     update: bool,
@@ -67,7 +66,8 @@ fn parse(args: &[String]) -> Opts {
             "--install-recommends" => o.recommends = Some(true),
             "-d" | "--download-only" => o.download_only = true,
             "-s" | "--simulate" | "--dry-run" | "--just-print" | "--no-act" | "--recon" => o.simulate = true,
-            "--purge" => o.purge = true,
+            // Purging also drops configuration files, which the package model does not list.
+            "--purge" => {}
             "--auto-remove" | "--autoremove" => o.auto_remove = true,
             "--update" | "-U" => o.update = true,
             "-o" | "--option" => {
@@ -111,7 +111,7 @@ fn run(args: &[String], s: &mut Session, name: &str) -> Status {
             }
             install(s, name, &o)
         }
-        "remove" | "purge" => remove(s, &o, command == "purge" || o.purge),
+        "remove" | "purge" => remove(s, &o),
         "autoremove" | "autopurge" => {
             autoremove(s);
             0
@@ -395,7 +395,7 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
     0
 }
 
-fn remove(s: &mut Session, o: &Opts, _purge: bool) -> Status {
+fn remove(s: &mut Session, o: &Opts) -> Status {
     let names: Vec<String> = o.operands.iter().map(|n| n.trim_end_matches('-').to_string()).collect();
     remove_names(s, &names, true);
     if o.auto_remove {

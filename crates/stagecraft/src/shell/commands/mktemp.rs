@@ -20,13 +20,12 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
     }
     let tmpdir = || s.var("TMPDIR").filter(|d| !d.is_empty()).unwrap_or("/tmp").to_string();
     let template = opts.operands.first().cloned();
-    // A directory applies with -p/--tmpdir or -t, or when the template has no slash.
+    // A directory applies with -p/--tmpdir or -t, or without a template; a template of its
+    // own is relative to the working directory, as GNU mktemp does.
     let dir = match (opts.value('p'), &template) {
         (Some(p), _) if !p.is_empty() => Some(p.to_string()),
-        (Some(_), _) => Some(tmpdir()),
-        (None, None) => Some(tmpdir()),
+        (Some(_), _) | (None, None) => Some(tmpdir()),
         (None, Some(_)) if opts.has('t') => Some(tmpdir()),
-        (None, Some(t)) if !t.contains('/') => None,
         (None, Some(_)) => None,
     };
     let template = template.unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());

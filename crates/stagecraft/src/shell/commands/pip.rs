@@ -35,7 +35,7 @@ pub fn run(args: &[String], s: &mut Session) -> Status {
         "install" => install(s, &args[0], &args[1..i], rest),
         "uninstall" => uninstall(s, &args[0], rest),
         "cache" if rest.first().is_some_and(|a| a == "purge" || a == "remove") => {
-            let dir = cache_dir(s, &[]);
+            let dir = cache_dir(s);
             s.fs.remove(&dir);
             0
         }
@@ -196,7 +196,7 @@ fn site_packages(s: &mut Session, invoked: &str, req: &Request) -> (String, Stri
     (dir, py.describe())
 }
 
-fn cache_dir(s: &Session, _args: &[String]) -> String {
+fn cache_dir(s: &Session) -> String {
     if let Some(d) = s.var("PIP_CACHE_DIR").filter(|d| d.starts_with('/')) {
         return d.to_string();
     }
@@ -275,7 +275,7 @@ fn apply(s: &mut Session, invoked: &str, req: &Request) {
     if req.no_cache {
         msg.push_str("; --no-cache-dir: no wheel cache left behind");
     } else {
-        let cache = req.cache_dir.clone().map(|d| produce::place(s, &d)).unwrap_or_else(|| cache_dir(s, &[]));
+        let cache = req.cache_dir.clone().map(|d| produce::place(s, &d)).unwrap_or_else(|| cache_dir(s));
         for name in &known {
             if let Some(row) = package("pip", name) {
                 produce::put_dir(s, &format!("{cache}/http-v2/{name}"), row.download);

@@ -135,7 +135,7 @@ pub fn tar(args: &[String], s: &mut Session) -> Status {
     let dest = produce::place(s, t.dir.as_deref().unwrap_or("."));
     if data.is_known() {
         match archive::read_tar(&data.bytes) {
-            Ok(entries) => return unpack(s, &t, &dest, &file, entries),
+            Ok(entries) => return unpack(s, &t, &dest, entries),
             Err(e) if archive::detect(&data.bytes) == archive::ArchiveKind::NotArchive => {
                 return s.fail("tar", &format!("{file}: This does not look like a tar archive ({e})"), 2);
             }
@@ -149,7 +149,7 @@ pub fn tar(args: &[String], s: &mut Session) -> Status {
     placeholder(s, "tar -x", &t, &dest, &file, size, "its content is not known")
 }
 
-fn unpack(s: &mut Session, t: &TarArgs, dest: &str, file: &str, entries: Vec<archive::ArchiveEntry>) -> Status {
+fn unpack(s: &mut Session, t: &TarArgs, dest: &str, entries: Vec<archive::ArchiveEntry>) -> Status {
     let as_root = s.uid == 0 && !t.no_same_owner;
     for e in entries {
         let parts: Vec<&str> = e.path.split('/').filter(|p| !p.is_empty()).collect();
@@ -186,7 +186,6 @@ fn unpack(s: &mut Session, t: &TarArgs, dest: &str, file: &str, entries: Vec<arc
             s.fs.write(&path, node, parent_owner);
         }
     }
-    let _ = file;
     0
 }
 
