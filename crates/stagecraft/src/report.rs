@@ -72,6 +72,14 @@ pub enum FileType {
 }
 
 impl FileType {
+    /// A node's type, and a symlink's target.
+    pub fn of(node: &Node) -> (FileType, Option<String>) {
+        match &node.kind {
+            NodeKind::File { .. } => (FileType::File, None),
+            NodeKind::Dir { .. } => (FileType::Dir, None),
+            NodeKind::Symlink(t) => (FileType::Symlink, Some(t.clone())),
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             FileType::File => "file",
@@ -199,11 +207,7 @@ fn with_lines_and_waste(mut out: Vec<LayerReport>, records: &[LayerRecord]) -> V
 }
 
 fn file_report(path: &str, node: &Node, line: Option<usize>) -> FileReport {
-    let (file_type, link_target) = match &node.kind {
-        NodeKind::File { .. } => (FileType::File, None),
-        NodeKind::Dir { .. } => (FileType::Dir, None),
-        NodeKind::Symlink(t) => (FileType::Symlink, Some(t.clone())),
-    };
+    let (file_type, link_target) = FileType::of(node);
     let content = node
         .content()
         .filter(|c| c.len() <= MAX_CONTENT_BYTES)
@@ -233,11 +237,6 @@ pub fn stage_files(stage: &StageResult) -> Vec<FileReport> {
 pub fn files_at(stage: &StageResult, fs: &Fs) -> Vec<FileReport> {
     let line_of_layer = |id: u32| stage.layers.iter().find(|l| l.id == id).map(|l| l.line);
     fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, line_of_layer(n.layer))).collect()
-}
-
-/// The files of any filesystem, for views of a stage that is not the target.
-pub fn files_of(fs: &Fs) -> Vec<FileReport> {
-    fs.iter().filter(|(p, _)| *p != "/").map(|(p, n)| file_report(p, n, None)).collect()
 }
 
 /// `1.2 MB`-style sizes in decimal units, as `docker image ls` prints them.

@@ -135,11 +135,7 @@ impl Aspect {
 }
 
 fn side(node: &Node) -> FileSide {
-    let (file_type, link_target) = match &node.kind {
-        NodeKind::File { .. } => (FileType::File, None),
-        NodeKind::Dir { .. } => (FileType::Dir, None),
-        NodeKind::Symlink(t) => (FileType::Symlink, Some(t.clone())),
-    };
+    let (file_type, link_target) = FileType::of(node);
     FileSide { file_type, size_bytes: node.size(), mode: node.mode, uid: node.uid, gid: node.gid, link_target }
 }
 

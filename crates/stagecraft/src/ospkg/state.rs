@@ -40,11 +40,6 @@ fn text(fs: &Fs, path: &str) -> Option<String> {
     node.content().map(|c| String::from_utf8_lossy(c).into_owned())
 }
 
-/// Whether `path` exists with unknown content (a base image file known only by size).
-pub fn opaque(fs: &Fs, path: &str) -> bool {
-    fs.resolve(path, true).ok().and_then(|p| fs.get(&p).cloned()).is_some_and(|n| n.is_file() && n.content().is_none())
-}
-
 /// dpkg's installed packages; `None` when the status file is missing or its content unknown.
 pub fn dpkg_installed(fs: &Fs) -> Option<BTreeMap<String, Installed>> {
     let text = text(fs, DPKG_STATUS)?;
