@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stagecraft::report::{FileType, Report};
 use stagecraft::context::{ContextEntry, EntryKind, FileData};
@@ -183,29 +183,12 @@ fn check(path: &Path) -> Result<(), String> {
         strict: case.strict,
     });
     let actual = dump(&report);
-    let expect_path = path.with_extension("expect");
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expect_path, &actual).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expect_path).unwrap_or_default();
-    if expected != actual {
-        return Err(format!("{}: dump differs\n--- expected\n{expected}\n--- actual\n{actual}", path.display()));
-    }
-    Ok(())
-}
-
-fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/build");
-    let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("test_data/build").filter_map(|e| Some(e.ok()?.path())).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
-    cases.sort();
-    cases
+    common::expect(path, &actual)
 }
 
 #[test]
 fn build_cases_match_their_dumps() {
-    let cases = cases();
+    let cases = common::cases("build");
     assert!(cases.len() >= 10, "expected the build cases in test_data/build, found {}", cases.len());
     let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));

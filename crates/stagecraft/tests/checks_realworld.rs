@@ -8,7 +8,6 @@ mod common;
 use std::collections::BTreeMap;
 
 use stagecraft::checks::{BUILDKIT_RULES, SIMULATOR_CHECKS};
-use stagecraft::{BuildContext, Simulation};
 
 #[test]
 fn checks_across_the_real_world_corpus() {
@@ -16,19 +15,11 @@ fn checks_across_the_real_world_corpus() {
     assert!(files.len() >= 60);
     let codes: Vec<&str> = BUILDKIT_RULES.iter().map(|r| r.name).chain(SIMULATOR_CHECKS.iter().map(|c| c.code)).collect();
     let show = std::env::var("CHECKS_HITS").unwrap_or_default();
-    let ctx = BuildContext::new();
     // code -> (hits, files)
     let mut counts: BTreeMap<&str, (usize, usize)> = codes.iter().map(|c| (*c, (0, 0))).collect();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable");
-        let report = stagecraft::simulate(&Simulation {
-            dockerfile: &text,
-            dockerfile_name: None,
-            context: &ctx,
-            build_args: BTreeMap::new(),
-            target: None,
-            strict: false,
-        });
+        let report = common::simulate_text(&text);
         let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         let mut seen = std::collections::BTreeSet::new();
         for d in report.diagnostics.iter().filter(|d| codes.contains(&d.code)) {

@@ -3,10 +3,9 @@
 //! is measured (the image, or one layer) and the published value. Models are tuned to facts
 //! about packages, never to these totals: a case that drifts out of tolerance is a finding.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod common;
 
-use stagecraft::{BuildContext, Simulation};
+use std::path::Path;
 
 #[derive(Clone, Copy, Debug)]
 enum Measure {
@@ -42,9 +41,7 @@ fn dockerfile(case: &str) -> String {
 }
 
 fn measured(case: &str, what: Measure) -> Result<f64, String> {
-    let ctx = BuildContext::new();
-    let text = dockerfile(case);
-    let report = stagecraft::simulate(&Simulation { dockerfile: &text, dockerfile_name: None, context: &ctx, build_args: BTreeMap::new(), target: None, strict: false });
+    let report = common::simulate_text(&dockerfile(case));
     let image = report.image.as_ref().ok_or_else(|| format!("{case}: no image"))?;
     match what {
         Measure::Image => Ok(image.size_bytes as f64),

@@ -6,28 +6,18 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use stagecraft::{BuildContext, Severity, Simulation};
+use stagecraft::Severity;
 
 #[test]
 fn every_real_world_dockerfile_simulates_without_panic() {
     let files = common::real_world_files();
     assert!(files.len() >= 60, "expected the 60 real-world Dockerfiles, found {}", files.len());
-    let ctx = BuildContext::new();
     let mut panics = Vec::new();
     let mut summary = Vec::new();
     let mut unmodelled: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable");
-        let result = std::panic::catch_unwind(|| {
-            stagecraft::simulate(&Simulation {
-                dockerfile: &text,
-                dockerfile_name: None,
-                context: &ctx,
-                build_args: BTreeMap::new(),
-                target: None,
-                strict: false,
-            })
-        });
+        let result = std::panic::catch_unwind(|| common::simulate_text(&text));
         match result {
             Ok(report) => {
                 let errors: Vec<String> = report

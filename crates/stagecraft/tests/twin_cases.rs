@@ -92,10 +92,7 @@ fn twin_cases_match_their_dumps() {
 /// the two runs, without a panic; prints how many have twins and what the diffs cost.
 #[test]
 fn real_world_twins_and_diffs_do_not_panic() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/real-world");
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir).expect("../shared/corpus/real-world").filter_map(|e| Some(e.ok()?.path())).collect();
-    files.retain(|p| p.extension().is_some_and(|e| e == "Dockerfile"));
-    files.sort();
+    let files = common::real_world_files();
     assert!(files.len() >= 60);
     let (mut twins, mut twin_errors, mut larger) = (0, 0, 0);
     let mut diff_time = std::time::Duration::ZERO;

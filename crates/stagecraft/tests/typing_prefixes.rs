@@ -6,9 +6,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use stagecraft::{BuildContext, Simulation};
 
 /// Prefixes per file, spread evenly over its lines (the debug build is ~10× slower than
 /// release; every line of moby's 25 KB file alone would take half a minute).
@@ -16,7 +13,6 @@ const CUTS_PER_FILE: usize = 40;
 
 #[test]
 fn cut_off_dockerfiles_simulate_without_panic() {
-    let ctx = BuildContext::new();
     let mut failures = Vec::new();
     let mut simulated = 0;
     for path in common::real_world_files() {
@@ -29,16 +25,7 @@ fn cut_off_dockerfiles_simulate_without_panic() {
         for cut in cuts(&text) {
             let prefix = &text[..cut];
             simulated += 1;
-            let result = std::panic::catch_unwind(|| {
-                stagecraft::simulate(&Simulation {
-                    dockerfile: prefix,
-                    dockerfile_name: None,
-                    context: &ctx,
-                    build_args: BTreeMap::new(),
-                    target: None,
-                    strict: false,
-                })
-            });
+            let result = std::panic::catch_unwind(|| common::simulate_text(prefix));
             let Ok(report) = result else {
                 failures.push(format!("{name}: panicked on the first {cut} bytes"));
                 continue;

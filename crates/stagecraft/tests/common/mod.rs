@@ -107,6 +107,19 @@ pub fn simulate(build: &Build) -> Report {
     })
 }
 
+/// A Dockerfile on its own, as the corpus tests and the playground's first keystrokes see it:
+/// an empty context, no build args, lenient mode.
+pub fn simulate_text(dockerfile: &str) -> Report {
+    let context = BuildContext::new();
+    stagecraft::simulate(&Simulation {
+        dockerfile,
+        dockerfile_name: None,
+        context: &context,
+        build_args: BTreeMap::new(),
+        target: None,
+        strict: false,
+    })
+}
 
 /// The `.txt` cases of `test_data/<area>`, sorted.
 pub fn cases(area: &str) -> Vec<PathBuf> {
