@@ -64,15 +64,8 @@ pub fn run(root: &Path) -> Result<()> {
 /// Writes `packages::OUTPUT` from the shared facts and the committed Debian index.
 fn run_packages(root: &Path, input: &str) -> Result<()> {
     let text = packages_text(root, input)?;
-    let gz = packages::gzip(&text)?;
-    let out = root.join(packages::OUTPUT);
-    if std::fs::read(&out).ok().as_deref() == Some(&gz[..]) {
-        println!("{} is up to date ({} bytes)", packages::OUTPUT, gz.len());
-        return Ok(());
-    }
-    std::fs::write(&out, &gz).with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {} ({} bytes, {} uncompressed)", packages::OUTPUT, gz.len(), text.len());
-    Ok(())
+    let gz = crate::gzip(text.as_bytes())?;
+    crate::write_if_changed(root, packages::OUTPUT, &gz, text.len())
 }
 
 fn packages_text(root: &Path, input: &str) -> Result<String> {
@@ -519,7 +512,7 @@ mod tests {
     #[test]
     fn package_lists_are_fresh() {
         let fresh = packages_text(&root(), &read(INPUT)).expect("generation succeeds");
-        let gz = packages::gzip(&fresh).expect("gzip");
+        let gz = crate::gzip(fresh.as_bytes()).expect("gzip");
         let committed = std::fs::read(root().join(packages::OUTPUT)).expect("the package lists are committed");
         assert!(gz == committed, "{} is stale: run `cargo xtask catalog` and commit the result", packages::OUTPUT);
     }

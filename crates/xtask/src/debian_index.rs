@@ -16,7 +16,6 @@
 //! formats.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -55,18 +54,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         texts.push((input.clone(), read_list(&input.packages)?));
     }
     let text = generate(&texts)?;
-    let gz = gzip(text.as_bytes())?;
-    let out = root.join(OUTPUT);
-    if std::fs::read(&out).ok().as_deref() == Some(&gz[..]) {
-        println!("{OUTPUT} is up to date ({} bytes, {} uncompressed)", gz.len(), text.len());
-        return Ok(());
-    }
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&out, &gz).with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {OUTPUT} ({} bytes, {} uncompressed)", gz.len(), text.len());
-    Ok(())
+    let gz = crate::gzip(text.as_bytes())?;
+    crate::write_if_changed(root, OUTPUT, &gz, text.len())
 }
 
 #[derive(Clone, Debug)]
@@ -284,13 +273,6 @@ pub fn generate(lists: &[(ListFile, String)]) -> Result<String> {
     out.push_str("# lines `@name<TAB>providers` (after the packages): virtual names and the packages that provide them\n");
     out.push_str(&body);
     Ok(out)
-}
-
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    // GzBuilder writes mtime 0: the same input gives the same bytes.
-    let mut enc = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
-    enc.write_all(bytes)?;
-    Ok(enc.finish()?)
 }
 
 #[cfg(test)]

@@ -37,6 +37,31 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// The workspace root, wherever cargo was run from.
+/// Gzip with mtime 0 (GzBuilder's default), so the same input gives the same committed bytes.
+pub fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut enc = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?)
+}
+
+/// Writes generated data file `rel` (under `root`) unless it already holds these bytes;
+/// `raw_len` is the uncompressed size, for the message.
+pub fn write_if_changed(root: &Path, rel: &str, bytes: &[u8], raw_len: usize) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let out = root.join(rel);
+    if std::fs::read(&out).ok().as_deref() == Some(bytes) {
+        println!("{rel} is up to date ({} bytes, {raw_len} uncompressed)", bytes.len());
+        return Ok(());
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {rel} ({} bytes, {raw_len} uncompressed)", bytes.len());
+    Ok(())
+}
+
 pub fn workspace_root() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     root.canonicalize().unwrap_or(root)

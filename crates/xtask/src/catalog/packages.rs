@@ -14,7 +14,6 @@
 //! - rpm images without a list get no line: the models estimate.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -146,12 +145,6 @@ pub fn apt_installs(cmd: &str) -> Vec<(Vec<String>, bool)> {
         i = j;
     }
     out
-}
-
-pub fn gzip(text: &str) -> Result<Vec<u8>> {
-    let mut enc = flate2::GzBuilder::new().write(Vec::new(), flate2::Compression::best());
-    enc.write_all(text.as_bytes())?;
-    Ok(enc.finish()?)
 }
 
 #[cfg(test)]
