@@ -6,7 +6,6 @@ use stagecraft::contract;
 use stagecraft::diff::diff as diff_reports;
 use stagecraft::report::Report;
 use stagecraft::twin::simulate_twin;
-use stagecraft::Simulation;
 
 use crate::args::{DiffArgs, Format, SimulateArgs};
 use crate::{load, run, text};
@@ -30,14 +29,7 @@ pub fn diff(d: &DiffArgs) -> anyhow::Result<ExitCode> {
 
 pub fn twin(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let input = load(&a.dockerfile, a.context.as_deref(), a.no_context)?;
-    let simulation = Simulation {
-        dockerfile: &input.text,
-        dockerfile_name: input.name.as_deref(),
-        context: &input.context,
-        build_args: a.build_args.clone(),
-        target: a.target.as_deref(),
-        strict: a.strict,
-    };
+    let simulation = crate::simulation(&input, a, a.build_args.clone());
     let report = stagecraft::simulate(&simulation);
     let (twin, twin_report) = match simulate_twin(&simulation, &report) {
         Ok(t) => t,

@@ -77,15 +77,20 @@ pub fn load(dockerfile: &str, context: Option<&str>, no_context: bool) -> anyhow
     Ok(Input { text, name, context })
 }
 
-pub fn run(input: &Input, a: &SimulateArgs, build_args: std::collections::BTreeMap<String, String>) -> Report {
-    stagecraft::simulate(&Simulation {
+/// What to simulate: a loaded Dockerfile and context with the command's target and mode.
+pub fn simulation<'a>(input: &'a Input, a: &'a SimulateArgs, build_args: std::collections::BTreeMap<String, String>) -> Simulation<'a> {
+    Simulation {
         dockerfile: &input.text,
         dockerfile_name: input.name.as_deref(),
         context: &input.context,
         build_args,
         target: a.target.as_deref(),
         strict: a.strict,
-    })
+    }
+}
+
+pub fn run(input: &Input, a: &SimulateArgs, build_args: std::collections::BTreeMap<String, String>) -> Report {
+    stagecraft::simulate(&simulation(input, a, build_args))
 }
 
 fn simulate(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
