@@ -171,20 +171,21 @@ fn update(s: &mut Session, tool: &str) -> Status {
 }
 
 /// Whether apt has package lists: `Some(true)` yes, `Some(false)` certainly not, `None` unknown.
-fn have_lists(s: &Session) -> Option<bool> {
+/// `base_known`: dpkg's status is known, so this is a simulated Debian system.
+fn have_lists(s: &Session, base_known: bool) -> Option<bool> {
     if s.fs.children(LISTS).any(|(n, _)| n.contains("_Packages")) {
         return Some(true);
     }
-    if s.tainted || state::dpkg_installed(s.fs).is_none() {
+    if s.tainted || !base_known {
         return None;
     }
     Some(false)
 }
 
-/// What dpkg has installed, and whether that is known or assumed.
-fn installed(s: &mut Session) -> BTreeMap<String, Installed> {
+/// What dpkg has installed, and whether that is known (true) or assumed.
+fn installed(s: &mut Session) -> (BTreeMap<String, Installed>, bool) {
     if let Some(set) = state::dpkg_installed(s.fs) {
-        return set;
+        return (set, true);
     }
     // The nearest real list: debian:bookworm-slim's, which is debootstrap's minbase as
     // Docker's images build it; else Debian's required packages and apt from the index.
@@ -198,7 +199,7 @@ fn installed(s: &mut Session) -> BTreeMap<String, Installed> {
         }
     };
     s.note(Severity::Info, "PackageBaseAssumed", format!("the base image's installed packages are not known: assumed a minimal Debian system ({what}) that deletes downloaded .deb files after installing (docker-clean), as the official images do"));
-    names.into_iter().map(|n| (n, Installed::default())).collect()
+    (names.into_iter().map(|n| (n, Installed::default())).collect(), false)
 }
 
 /// `APT::Install-Recommends` from /etc/apt/apt.conf.d, if a file there sets it.
@@ -263,12 +264,11 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
     if requested.is_empty() && local_debs.is_empty() && removals.is_empty() {
         return 0;
     }
-    let base_known = state::dpkg_installed(s.fs).is_some();
-    let mut db = installed(s);
+    let (mut db, base_known) = installed(s);
     let clean_hook = docker_clean(s) || !base_known;
     let have: BTreeSet<String> = db.keys().cloned().collect();
     let recommends = o.recommends.or_else(|| recommends_config(s)).unwrap_or(true);
-    let lists = have_lists(s);
+    let lists = have_lists(s, base_known);
     let index = ospkg::debian_index();
     let mut picks: Vec<Pick> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
@@ -304,7 +304,7 @@ fn install(s: &mut Session, tool: &str, o: &Opts) -> Status {
             return s.fail(tool, &msg, 100);
         }
     }
-    if lists.is_none() && !s.fs.children(LISTS).any(|(n, _)| n.contains("_Packages")) && !picks.is_empty() {
+    if lists.is_none() && !picks.is_empty() {
         notes.push("package lists not known to be present (an earlier step was not simulated, or the base image is unknown): assumed `apt-get update` had run".into());
     }
     for name in &unknown {
