@@ -54,6 +54,18 @@ pub fn steps(report: &Report) -> Vec<StepView<'_>> {
     out
 }
 
+/// Step `index` of `steps` (its stage and files) without explaining every step.
+pub fn step_at(report: &Report, index: usize) -> Option<(usize, &Fs)> {
+    report
+        .plan
+        .order
+        .iter()
+        .filter(|&&i| report.plan.stages.get(i).is_some())
+        .filter_map(|&i| Some((i, report.stage(i)?)))
+        .flat_map(|(i, result)| result.steps.iter().map(move |step| (i, &step.fs)))
+        .nth(index)
+}
+
 /// The instruction's keyword as written in upper case, with `--from=…` for a COPY from
 /// elsewhere: "COPY --from=builder".
 fn head(text: &str) -> String {

@@ -48,8 +48,7 @@ pub fn steps(report: &Report, source: &str) -> Vec<Step> {
 
 /// The files of the stage right after step `index` (`report::files_at`).
 pub fn step_files(report: &Report, index: usize) -> Vec<File> {
-    let steps = crate::steps::steps(report);
-    let Some(step) = steps.get(index) else { return Vec::new() };
-    let Some(stage) = report.stage(step.stage) else { return Vec::new() };
-    crate::report::files_at(stage, step.fs).into_iter().map(File::from).collect()
+    let Some((stage, fs)) = crate::steps::step_at(report, index) else { return Vec::new() };
+    let Some(stage) = report.stage(stage) else { return Vec::new() };
+    crate::report::files_at(stage, fs).into_iter().map(File::from).collect()
 }

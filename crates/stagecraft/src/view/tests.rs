@@ -112,3 +112,16 @@ fn an_input_round_trips_and_names_its_content_kinds() {
     round_trip(&i);
     assert_eq!(i.context().len(), 3);
 }
+
+#[test]
+fn step_files_are_the_files_after_that_step() {
+    let (_, r) = go();
+    let all = crate::steps::steps(&r);
+    assert!(all.len() > 3);
+    for (i, step) in all.iter().enumerate() {
+        let stage = r.stage(step.stage).unwrap();
+        let want: Vec<File> = crate::report::files_at(stage, step.fs).into_iter().map(File::from).collect();
+        assert_eq!(step_files(&r, i), want, "step {i}");
+    }
+    assert!(step_files(&r, all.len()).is_empty());
+}
