@@ -26,6 +26,19 @@ pub mod state;
 
 use std::sync::OnceLock;
 
+/// A package data file's text, gzip-compressed or not; `what` names it, with its verb, in
+/// errors (`the package index is`).
+fn read_text(bytes: &[u8], what: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(bytes).read_to_string(&mut out).map_err(|e| format!("{what} not valid gzip text: {e}"))?;
+        Ok(out)
+    } else {
+        String::from_utf8(bytes.to_vec()).map_err(|_| format!("{what} not UTF-8 text"))
+    }
+}
+
 pub use debian::{DebPackage, DebianIndex, InstallPlan};
 pub use images::{ImageList, ImagePackages, Manager};
 

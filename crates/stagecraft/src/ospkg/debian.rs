@@ -3,7 +3,6 @@
 //! starts, a lookup is a binary search and parses only that line.
 
 use std::collections::BTreeSet;
-use std::io::Read as _;
 
 /// Debian's package index: what `apt-get install` resolves against.
 #[derive(Clone, Debug)]
@@ -68,13 +67,7 @@ fn groups(field: &str) -> impl Iterator<Item = impl Iterator<Item = &str>> {
 impl DebianIndex {
     /// Reads an index in the format `cargo xtask debian-index` writes, gzip-compressed or not.
     pub fn from_bytes(bytes: &[u8]) -> Result<DebianIndex, String> {
-        let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = String::new();
-            flate2::read::GzDecoder::new(bytes).read_to_string(&mut out).map_err(|e| format!("the package index is not valid gzip text: {e}"))?;
-            out
-        } else {
-            String::from_utf8(bytes.to_vec()).map_err(|_| "the package index is not UTF-8 text".to_string())?
-        };
+        let text = super::read_text(bytes, "the package index is")?;
         if u32::try_from(text.len()).is_err() {
             return Err("the package index is larger than 4 GiB".into());
         }

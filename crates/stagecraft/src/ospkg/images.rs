@@ -3,7 +3,6 @@
 //! from the image's OS and the `apt-get install` lines of its history.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Manager {
@@ -41,13 +40,7 @@ pub struct ImagePackages {
 impl ImagePackages {
     /// Reads the format `cargo xtask catalog` writes, gzip-compressed or not.
     pub fn from_bytes(bytes: &[u8]) -> Result<ImagePackages, String> {
-        let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = String::new();
-            flate2::read::GzDecoder::new(bytes).read_to_string(&mut out).map_err(|e| format!("the image package lists are not valid gzip text: {e}"))?;
-            out
-        } else {
-            String::from_utf8(bytes.to_vec()).map_err(|_| "the image package lists are not UTF-8 text".to_string())?
-        };
+        let text = super::read_text(bytes, "the image package lists are")?;
         let mut out = ImagePackages::default();
         for line in text.lines() {
             if let Some(h) = line.strip_prefix('#') {
