@@ -82,19 +82,24 @@ pub fn post_height() {
     let _ = parent.post_message(&msg, "*");
 }
 
+/// Calls `target.method(...args)`; `None` if there is no such method or it threw.
+pub fn call_method(target: &wasm_bindgen::JsValue, method: &str, args: &[wasm_bindgen::JsValue]) -> Option<wasm_bindgen::JsValue> {
+    let function: js_sys::Function = js_sys::Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
+    function.apply(target, &args.iter().collect()).ok()
+}
+
+/// A thrown JS value in words: an `Error`'s message, else its debug form.
+pub fn error_text(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
+}
+
 /// GETs `url` (relative to the page) as bytes. The request starts now, not when the future is
 /// first polled, so several can run at once. `Err` says what went wrong, in words.
 pub fn fetch_bytes(url: &str) -> impl Future<Output = Result<Vec<u8>, String>> {
     let url = url.to_string();
     let started = web_sys::window().map(|w| JsFuture::from(w.fetch_with_str(&url)));
     async move {
-        let failed = |e: wasm_bindgen::JsValue| {
-            let text = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| format!("{e:?}"));
-            format!("the request failed: {text}")
-        };
+        let failed = |e: wasm_bindgen::JsValue| format!("the request failed: {}", error_text(&e));
         let response: web_sys::Response = started
             .ok_or("no window to fetch from")?
             .await

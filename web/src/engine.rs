@@ -12,7 +12,6 @@ use std::ops::Deref;
 use serde::de::DeserializeOwned;
 use stagecraft::view::{DiffView, File, Input, LogView, ReportView, Step, TwinView};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
@@ -49,7 +48,7 @@ impl EngineStatus {
 /// Fetches and starts the engine.
 pub async fn load() -> EngineStatus {
     let failed = |e: JsValue| {
-        let text = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"));
+        let text = crate::browser::error_text(&e);
         EngineStatus::Failed(format!("The simulator could not be loaded ({text}). Reload the page to try again."))
     };
     let module = match start_engine() {
@@ -71,12 +70,7 @@ fn ready() -> bool {
 
 /// Calls the engine's export `name`; `None` before it is loaded or if the call threw.
 fn call(name: &str, args: impl FnOnce() -> Vec<JsValue>) -> Option<JsValue> {
-    MODULE.with_borrow(|module| {
-        let module = module.as_ref()?;
-        let f: js_sys::Function = js_sys::Reflect::get(module, &JsValue::from_str(name)).ok()?.dyn_into().ok()?;
-        let args: js_sys::Array = args().into_iter().collect();
-        f.apply(&JsValue::NULL, &args).ok()
-    })
+    MODULE.with_borrow(|module| crate::browser::call_method(module.as_ref()?, name, &args()))
 }
 
 fn call_json<T: DeserializeOwned>(name: &str, args: impl FnOnce() -> Vec<JsValue>) -> Option<T> {

@@ -6,6 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DataTransfer, DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::browser::call_method;
 use crate::project::Content;
 use crate::state::Action;
 
@@ -71,7 +72,7 @@ fn dropped_entries(data: &JsValue) -> Vec<JsValue> {
     (0..length)
         .filter_map(|i| js_sys::Reflect::get(&items, &i.into()).ok())
         .filter(|item| js_sys::Reflect::get(item, &"kind".into()).ok().and_then(|k| k.as_string()).as_deref() == Some("file"))
-        .filter_map(|item| call(&item, "webkitGetAsEntry", &[]))
+        .filter_map(|item| call_method(&item, "webkitGetAsEntry", &[]))
         .filter(|entry| !entry.is_null() && !entry.is_undefined())
         .collect()
 }
@@ -114,7 +115,7 @@ async fn walk(roots: Vec<JsValue>, dispatch: Callback<Action>) {
 
 /// All of a directory entry's children: `readEntries` answers in batches until an empty one.
 async fn read_directory(entry: &JsValue) -> Vec<JsValue> {
-    let Some(reader) = call(entry, "createReader", &[]) else { return Vec::new() };
+    let Some(reader) = call_method(entry, "createReader", &[]) else { return Vec::new() };
     let mut out = Vec::new();
     loop {
         let Some(batch) = callback_promise(&reader, "readEntries", &[]).await else { break };
@@ -142,11 +143,6 @@ async fn callback_promise(target: &JsValue, method: &str, args: &[JsValue]) -> O
         }
     });
     JsFuture::from(promise).await.ok()
-}
-
-fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Option<JsValue> {
-    let function: js_sys::Function = js_sys::Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
-    function.apply(target, &args.iter().collect()).ok()
 }
 
 fn string(target: &JsValue, key: &str) -> Option<String> {
