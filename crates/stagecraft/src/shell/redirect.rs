@@ -45,12 +45,20 @@ pub fn around(s: &mut Session, redirs: &[&IoRedirect], f: impl FnOnce(&mut Sessi
     r
 }
 
+// The first and last lines of a stream, as `str::lines` splits them, found in the bytes:
+// these run after every command, and stderr grows over a RUN.
 fn first_line(st: &Stream) -> String {
-    st.text().lines().next().unwrap_or("").to_string()
+    let b = &st.bytes[..];
+    line(&b[..b.iter().position(|&c| c == b'\n').unwrap_or(b.len())])
 }
 
 fn last_line(st: &Stream) -> String {
-    st.text().lines().last().unwrap_or("").to_string()
+    let b = st.bytes.strip_suffix(b"\n").unwrap_or(&st.bytes);
+    line(&b[b.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)..])
+}
+
+fn line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(bytes)).into_owned()
 }
 
 fn route(s: &mut Session, dest: &Dest, data: &Stream) {
@@ -165,4 +173,19 @@ fn open_write(s: &mut Session, path: &str, append: bool) -> Result<Dest, Status>
 /// Reads a file for `<` (and for commands): its content, or an error written to stderr.
 pub fn read_file(s: &mut Session, path: &str) -> Result<Stream, Status> {
     super::commands::read_input(s, "sh", path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_and_last_lines_split_as_str_lines_does() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\n\n", "\nb\n", "é\nü"] {
+            let mut st = Stream::default();
+            st.push(text.as_bytes());
+            assert_eq!(first_line(&st), text.lines().next().unwrap_or(""), "{text:?}");
+            assert_eq!(last_line(&st), text.lines().last().unwrap_or(""), "{text:?}");
+        }
+    }
 }
